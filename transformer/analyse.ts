@@ -1,0 +1,230 @@
+import { existsSync } from 'node:fs';
+
+import type { ExportedDeclarations, Project, SourceFile } from 'ts-morph';
+
+import { packageVersion } from '../runtime/version.js';
+import { MANIFEST_FORMAT, type Manifest, type ProcedureManifest, type SegmentManifest } from '../runtime/manifest.js';
+import { ClassRegistry } from './analysis/classes.js';
+import { moduleCandidates, resolveModuleKey } from './analysis/modules.js';
+import { analyseExport, type AnalysisContext, type ListedExport } from './analysis/procedures.js';
+import { createProject } from './analysis/project.js';
+import { DisplayPaths, portableRelative } from './config/display-paths.js';
+import { readJitarConfig, type JitarConfig } from './config/jitar-config.js';
+import { readResourceFiles } from './config/resource-files.js';
+import { readSegmentFiles, type SegmentEntry, type SegmentFile } from './config/segment-files.js';
+import { Codes, DiagnosticBag, type Diagnostic } from './diagnostics.js';
+import { SchemaGenerator } from './schema/schema-generator.js';
+
+export interface AnalyseOptions
+{
+    /** The folder that relative paths start from, and that diagnostics are shown relative to. */
+    cwd?: string;
+    /** Path of jitar.json; without it, `jitar.json` in `cwd` when there is one, else the defaults. */
+    config?: string;
+    /** Path of the tsconfig.json to analyse with; without it, the app root's, else default options. */
+    project?: string;
+}
+
+export interface AnalysisResult
+{
+    config: JitarConfig;
+    manifest: Manifest;
+    diagnostics: Diagnostic[];
+    hasErrors: boolean;
+    /** The ts-morph project, for the steps after analysis (emit) to reuse instead of parsing again. */
+    project?: Project;
+}
+
+const PACKAGE_VERSION = packageVersion();
+
+/** Reads the app's configuration and sources and describes every segmented procedure and class. */
+export function analyse(options: AnalyseOptions = {}): AnalysisResult
+{
+    const cwd = options.cwd ?? process.cwd();
+    const paths = new DisplayPaths(cwd);
+    const diagnostics = new DiagnosticBag();
+    const config = readJitarConfig(options.config, cwd, paths, diagnostics);
+    const manifest: Manifest = {
+        format: MANIFEST_FORMAT,
+        compiler: PACKAGE_VERSION,
+        source: portableRelative(config.root, config.source) || '.',
+        target: portableRelative(config.root, config.target) || '.',
+        segments: [], procedures: [], classes: [], $defs: {}, resources: []
+    };
+    const finish = (project?: Project): AnalysisResult => ({ config, manifest, diagnostics: diagnostics.items, hasErrors: diagnostics.hasErrors, project });
+
+    if (!existsSync(config.source))
+    {
+        diagnostics.error(paths.at(config.source), Codes.SourceFolderNotFound, `Source folder '${paths.display(config.source)}' not found`);
+        return finish();
+    }
+
+    const segmentFiles = readSegmentFiles(config.segments, paths, diagnostics);
+    if (segmentFiles.length === 0)
+    {
+        diagnostics.warning(paths.at(config.segments), Codes.NoSegments, `No segment files in '${paths.display(config.segments)}': every module runs where it is imported`);
+    }
+
+    const project = createProject(config, options.project, cwd, paths, diagnostics);
+    const checker = project.getTypeChecker().compilerObject;
+    const classes = new ClassRegistry(checker, config.source, paths);
+    const schemas = new SchemaGenerator({
+        checker,
+        isAppDeclaration: declaration => isInside(config.source, declaration.getSourceFile().fileName),
+        qualifierOf: declaration =>
+        {
+            const file = declaration.getSourceFile().fileName;
+            return isInside(config.source, file) ? portableRelative(config.source, file).replace(/\.[cm]?tsx?$/, '').replaceAll('/', '.') : undefined;
+        },
+        classKey: symbol => classes.keyOf(symbol)
+    });
+    const context: AnalysisContext = { checker, schemas, classes, paths, diagnostics };
+
+    const sourceFiles = new SourceFileCache(project);
+    const listed = groupListedExports(segmentFiles, config.source, sourceFiles, paths, diagnostics);
+    const procedures = listed
+        .map(item => analyseExport(item, sourceFiles.exportsOf(item.sourceFile), context))
+        .filter((procedure): procedure is ProcedureManifest => procedure !== undefined);
+    reportDuplicateImplementations(procedures, listed, diagnostics);
+
+    manifest.segments = describeSegments(segmentFiles, listed, config);
+    manifest.procedures = procedures.sort((a, b) => a.fqn.localeCompare(b.fqn) || compareVersions(a.version, b.version));
+    manifest.classes = classes.describe(diagnostics);
+    manifest.$defs = schemas.definitions;
+    manifest.resources = readResourceFiles(config.resources, paths, diagnostics).flatMap(entry =>
+    {
+        const module = resolveModuleKey(config.source, entry.moduleKey);
+        if (module === undefined) diagnostics.error(entry.location, Codes.ModuleNotFound, `Resource module '${entry.moduleKey}' not found in '${paths.display(config.source)}'`);
+        return module === undefined ? [] : [module.module];
+    });
+
+    return finish(project);
+}
+
+/** Each file parsed and its exports resolved once, however many entries name it. */
+class SourceFileCache
+{
+    readonly #project: Project;
+    readonly #exports = new Map<SourceFile, ReadonlyMap<string, ExportedDeclarations[]>>();
+
+    constructor(project: Project)
+    {
+        this.#project = project;
+    }
+
+    get(path: string): SourceFile
+    {
+        return this.#project.getSourceFile(path) ?? this.#project.addSourceFileAtPath(path);
+    }
+
+    exportsOf(sourceFile: SourceFile): ReadonlyMap<string, ExportedDeclarations[]>
+    {
+        let exports = this.#exports.get(sourceFile);
+        if (exports === undefined)
+        {
+            exports = sourceFile.getExportedDeclarations();
+            this.#exports.set(sourceFile, exports);
+        }
+        return exports;
+    }
+}
+
+/**
+ * Resolves every entry's module and merges entries that name the same export in several segments. Those
+ * must agree on access, version and alias: otherwise which one a caller gets would depend on where it runs.
+ */
+function groupListedExports(segmentFiles: SegmentFile[], sourceRoot: string, sourceFiles: SourceFileCache, paths: DisplayPaths, diagnostics: DiagnosticBag): ListedExport[]
+{
+    const groups = new Map<string, ListedExport>();
+
+    for (const entry of segmentFiles.flatMap(file => file.entries))
+    {
+        const module = resolveModuleKey(sourceRoot, entry.moduleKey);
+        if (module === undefined)
+        {
+            const tried = moduleCandidates(sourceRoot, entry.moduleKey).slice(0, 2).map(candidate => `'${paths.display(candidate)}'`).join(', ');
+            diagnostics.error(entry.moduleLocation, Codes.ModuleNotFound, `Module '${entry.moduleKey}' of segment '${entry.segment}' not found (looked for ${tried} and index files)`);
+            continue;
+        }
+
+        const id = `${module.path}#${entry.exportName}`;
+        const group = groups.get(id);
+        if (group === undefined)
+        {
+            groups.set(id, { module, sourceFile: sourceFiles.get(module.path), exportName: entry.exportName, entries: [entry] });
+            continue;
+        }
+        const first = group.entries[0];
+        const conflict = describeConflict(first, entry);
+        if (conflict === undefined)
+        {
+            group.entries.push(entry);
+            continue;
+        }
+        diagnostics.error(entry.exportLocation, Codes.ConflictingSettings,
+            `'${entry.exportName}' of '${entry.moduleKey}' is listed in segments '${first.segment}' and '${entry.segment}' with different settings (${conflict}); give both the same settings, or use 'as' to make them distinct procedures`);
+    }
+    return [...groups.values()];
+}
+
+function describeConflict(first: SegmentEntry, other: SegmentEntry): string | undefined
+{
+    const differences = (['access', 'version', 'as'] as const)
+        .filter(key => first[key] !== other[key])
+        .map(key => `${key} ${first[key] ?? '(default)'} in ${first.segmentFile}, ${other[key] ?? '(default)'} in ${other.segmentFile}`);
+    return differences.length === 0 ? undefined : differences.join('; ');
+}
+
+function reportDuplicateImplementations(procedures: ProcedureManifest[], listed: ListedExport[], diagnostics: DiagnosticBag): void
+{
+    const seen = new Map<string, ProcedureManifest>();
+    for (const procedure of procedures)
+    {
+        const id = `${procedure.fqn}@${procedure.version}`;
+        const earlier = seen.get(id);
+        if (earlier === undefined)
+        {
+            seen.set(id, procedure);
+            continue;
+        }
+        const entry = listed.find(item => item.module.module === procedure.module && item.exportName === procedure.exportName)?.entries[0];
+        if (entry === undefined) continue;
+        diagnostics.error(entry.exportLocation, Codes.DuplicateImplementation,
+            `Procedure '${procedure.fqn}' version ${procedure.version} is implemented twice: by '${earlier.exportName}' of '${earlier.module}' and by '${procedure.exportName}' of '${procedure.module}'`);
+    }
+}
+
+function describeSegments(segmentFiles: SegmentFile[], listed: ListedExport[], config: JitarConfig): SegmentManifest[]
+{
+    const modulesOf = new Map<string, Set<string>>();
+    for (const item of listed)
+    {
+        for (const entry of item.entries)
+        {
+            const modules = modulesOf.get(entry.segment) ?? new Set<string>();
+            modules.add(item.module.module);
+            modulesOf.set(entry.segment, modules);
+        }
+    }
+    return segmentFiles
+        .map(file => ({ name: file.name, file: portableRelative(config.root, file.path), modules: [...modulesOf.get(file.name) ?? []].sort() }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export function compareVersions(a: string, b: string): number
+{
+    const left = a.split('.').map(Number);
+    const right = b.split('.').map(Number);
+    for (let index = 0; index < 3; index++)
+    {
+        const difference = (left[index] ?? 0) - (right[index] ?? 0);
+        if (difference !== 0) return difference;
+    }
+    return 0;
+}
+
+function isInside(folder: string, file: string): boolean
+{
+    const relative = portableRelative(folder, file);
+    return !relative.startsWith('../') && !relative.includes('node_modules/');
+}

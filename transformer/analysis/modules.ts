@@ -1,0 +1,58 @@
+import { existsSync, statSync } from 'node:fs';
+import { basename, join, posix } from 'node:path';
+
+import { portableRelative } from '../config/display-paths.js';
+
+const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts'];
+const JS_TO_TS: Record<string, string> = { '.js': '.ts', '.jsx': '.tsx', '.mjs': '.mts', '.cjs': '.cts' };
+
+export interface ModuleLocation
+{
+    /** Absolute path of the source file. */
+    path: string;
+    /** Relative to the source root, no extension: `domain/sayHello`, `domain/person/index`. */
+    module: string;
+    /** Relative to the source root, with extension. */
+    file: string;
+}
+
+/** The files a segment's module key may mean, in the order they are tried. */
+export function moduleCandidates(sourceRoot: string, key: string): string[]
+{
+    const relative = key.replace(/^\.\//, '');
+    const base = join(sourceRoot, relative);
+    const extension = posix.extname(relative);
+    const candidates: string[] = [];
+
+    if (JS_TO_TS[extension] !== undefined) candidates.push(base.slice(0, -extension.length) + JS_TO_TS[extension]);
+    if (SOURCE_EXTENSIONS.includes(extension)) candidates.push(base);
+    for (const sourceExtension of SOURCE_EXTENSIONS) candidates.push(base + sourceExtension);
+    for (const sourceExtension of SOURCE_EXTENSIONS) candidates.push(join(base, `index${sourceExtension}`));
+    return candidates;
+}
+
+/** A module key as written in a segment file (`./domain/sayHello`, with `.js`, or a folder) to its source file. */
+export function resolveModuleKey(sourceRoot: string, key: string): ModuleLocation | undefined
+{
+    const path = moduleCandidates(sourceRoot, key).find(candidate => existsSync(candidate) && statSync(candidate).isFile());
+    if (path === undefined) return undefined;
+    const file = portableRelative(sourceRoot, path);
+    // A key must not reach outside the source root.
+    if (file.startsWith('../')) return undefined;
+    return { path, file, module: file.replace(/\.[cm]?tsx?$/, '') };
+}
+
+/**
+ * The fully qualified name of an export, as Jitar names it: the module's folder, then the declared name or
+ * the alias. A default export of an index module is named by its folder.
+ */
+export function fullyQualifiedName(module: string, exportName: string, declaredName: string | undefined, alias: string | undefined): string
+{
+    const folder = posix.dirname(module) === '.' ? '' : posix.dirname(module);
+    const fileName = basename(module);
+
+    if (alias === undefined && exportName === 'default' && fileName === 'index' && folder !== '') return folder;
+
+    const name = alias ?? declaredName ?? fileName;
+    return folder === '' ? name : `${folder}/${name}`;
+}

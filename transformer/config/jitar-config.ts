@@ -1,0 +1,80 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+
+import { Codes, type DiagnosticBag } from '../diagnostics.js';
+import { describeJsonKind, parseJsonDocument } from './json-document.js';
+import type { DisplayPaths } from './display-paths.js';
+
+/** jitar.json, resolved: every folder absolute. */
+export interface JitarConfig
+{
+    /** The folder holding jitar.json (or the working folder when there is none): the app's root. */
+    root: string;
+    source: string;
+    target: string;
+    segments: string;
+    resources: string;
+}
+
+const DEFAULTS = { source: './src', target: './dist', segments: './segments', resources: './resources' } as const;
+
+type FolderKey = keyof typeof DEFAULTS;
+
+const isFolderKey = (key: string): key is FolderKey => Object.hasOwn(DEFAULTS, key);
+
+/**
+ * Reads jitar.json. Without an explicit path a missing file is fine (the defaults apply); an explicit
+ * path that does not exist is an error.
+ */
+export function readJitarConfig(configPath: string | undefined, cwd: string, paths: DisplayPaths, diagnostics: DiagnosticBag): JitarConfig
+{
+    const file = resolve(cwd, configPath ?? 'jitar.json');
+    const root = configPath === undefined ? cwd : dirname(file);
+    const folders: Record<FolderKey, string> = { ...DEFAULTS };
+
+    if (!existsSync(file))
+    {
+        if (configPath !== undefined)
+        {
+            diagnostics.error(paths.at(file), Codes.ConfigNotFound, `Configuration file '${paths.display(file)}' not found`);
+        }
+        return resolveFolders(root, folders);
+    }
+
+    const document = parseJsonDocument(readFileSync(file, 'utf8'), paths.display(file), diagnostics);
+    if (document === undefined) return resolveFolders(root, folders);
+
+    if (document.kind !== 'object')
+    {
+        diagnostics.error(document.location, Codes.InvalidConfigShape, `jitar.json must hold an object, not ${describeJsonKind(document)}`);
+        return resolveFolders(root, folders);
+    }
+
+    for (const entry of document.entries)
+    {
+        if (!isFolderKey(entry.key))
+        {
+            diagnostics.error(entry.location, Codes.UnknownKey, `Unknown key '${entry.key}' in jitar.json; known keys are ${Object.keys(DEFAULTS).join(', ')}`);
+            continue;
+        }
+        if (entry.value.kind !== 'string')
+        {
+            diagnostics.error(entry.value.location, Codes.InvalidConfigShape, `'${entry.key}' in jitar.json must be a folder path string, not ${describeJsonKind(entry.value)}`);
+            continue;
+        }
+        folders[entry.key] = entry.value.value;
+    }
+
+    return resolveFolders(root, folders);
+}
+
+function resolveFolders(root: string, folders: Record<FolderKey, string>): JitarConfig
+{
+    return {
+        root,
+        source: resolve(root, folders.source),
+        target: resolve(root, folders.target),
+        segments: resolve(root, folders.segments),
+        resources: resolve(root, folders.resources)
+    };
+}

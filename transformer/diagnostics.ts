@@ -1,0 +1,75 @@
+import type { SourceLocation } from '../runtime/manifest.js';
+
+export type Severity = 'error' | 'warning';
+
+/** Every diagnostic jitar-compile can report, with its code: one table, so codes never collide or drift. */
+export const Codes = {
+    // configuration
+    InvalidJson: 1001,
+    InvalidConfigShape: 1002,
+    UnknownKey: 1003,
+    InvalidAccess: 1004,
+    InvalidVersion: 1005,
+    ModuleNotFound: 1006,
+    ExportNotFound: 1007,
+    SourceFolderNotFound: 1008,
+    NoSegments: 1009,
+    EmptySegment: 1010,
+    InvalidAlias: 1011,
+    ConfigNotFound: 1012,
+    TsconfigProblem: 1013,
+    // procedures and classes
+    NotAsync: 2001,
+    ArrowFunction: 2002,
+    NotAFunction: 2003,
+    ConflictingSettings: 2004,
+    DuplicateImplementation: 2005,
+    ClassSettingIgnored: 2006,
+    UnsupportedParameter: 2007,
+    ClassNotRebuildable: 2008,
+    // types on the wire
+    NotSerializable: 3001,
+    UnregisteredClass: 3002
+} as const;
+
+export type Code = typeof Codes[keyof typeof Codes];
+
+export interface Diagnostic extends SourceLocation
+{
+    severity: Severity;
+    code: Code;
+    message: string;
+}
+
+/** Collects diagnostics of one run; analysis never stops at the first problem. */
+export class DiagnosticBag
+{
+    readonly #items: Diagnostic[] = [];
+
+    error(location: SourceLocation, code: Code, message: string): void
+    {
+        this.#items.push({ ...location, severity: 'error', code, message });
+    }
+
+    warning(location: SourceLocation, code: Code, message: string): void
+    {
+        this.#items.push({ ...location, severity: 'warning', code, message });
+    }
+
+    get hasErrors(): boolean
+    {
+        return this.#items.some(item => item.severity === 'error');
+    }
+
+    /** Sorted by file and position, like tsc prints them. */
+    get items(): Diagnostic[]
+    {
+        return [...this.#items].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code - b.code);
+    }
+}
+
+/** `path:line:col - error JTR1234: message`, the form editors and CI log parsers already understand from tsc. */
+export function formatDiagnostic(diagnostic: Diagnostic): string
+{
+    return `${diagnostic.file}:${diagnostic.line}:${diagnostic.column} - ${diagnostic.severity} JTR${diagnostic.code}: ${diagnostic.message}`;
+}

@@ -1,0 +1,6 @@
+/** The compiler's programmatic API: what `jitar-compile` does, for tools and tests. */
+export { analyse, type AnalyseOptions, type AnalysisResult } from './analyse.js';
+export { writeManifest } from './manifest-writer.js';
+export { Codes, formatDiagnostic, type Diagnostic, type Severity } from './diagnostics.js';
+export { summarize } from './summary.js';
+export type * from '../runtime/manifest.js';
