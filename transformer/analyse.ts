@@ -60,10 +60,6 @@ export function analyse(options: AnalyseOptions = {}): AnalysisResult
     }
 
     const segmentFiles = readSegmentFiles(config.segments, paths, diagnostics);
-    if (segmentFiles.length === 0)
-    {
-        diagnostics.warning(paths.at(config.segments), Codes.NoSegments, `No segment files in '${paths.display(config.segments)}': every module runs where it is imported`);
-    }
 
     const project = createProject(config, options.project, cwd, paths, diagnostics);
     const checker = project.getTypeChecker().compilerObject;

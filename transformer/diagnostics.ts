@@ -27,6 +27,7 @@ export const Codes = {
     ClassSettingIgnored: 2006,
     UnsupportedParameter: 2007,
     ClassNotRebuildable: 2008,
+    Overloaded: 2009,
     // types on the wire
     NotSerializable: 3001,
     UnregisteredClass: 3002

@@ -1,6 +1,7 @@
 import type { Ajv, AnySchemaObject, ErrorObject, SchemaValidateFunction, ValidateFunction } from 'ajv';
 
 import type { JitarType, JsonSchema } from '../manifest.js';
+import { withArticle } from '../wording.js';
 
 /** How the validator recognises an instance of a registered class; the runtime answers from its class registry. */
 export type IsInstanceOfClass = (key: string, value: unknown) => boolean;
@@ -34,7 +35,7 @@ export function addJitarKeywords(ajv: Ajv, isInstanceOfClass: IsInstanceOfClass)
     const typeCheck: SchemaValidateFunction = (type: JitarType, value: unknown): boolean =>
     {
         const valid = isJitarType(type, value);
-        typeCheck.errors = valid ? [] : failing('jitarType', type === 'undefined' ? 'must be absent' : `must be ${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type}`, { jitarType: type });
+        typeCheck.errors = valid ? [] : failing('jitarType', type === 'undefined' ? 'must be absent' : `must be ${withArticle(type)}`, { jitarType: type });
         return valid;
     };
     ajv.addKeyword({ keyword: 'jitarType', schemaType: 'string', validate: typeCheck, errors: true });

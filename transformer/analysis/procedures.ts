@@ -68,7 +68,7 @@ export function analyseExport(listed: ListedExport, exported: ReadonlyMap<string
     {
         if (declaration.getOverloads().length > 0)
         {
-            diagnostics.error(locationOf(declaration.getNameNode()?.compilerNode ?? declaration.compilerNode, context.paths), Codes.UnsupportedParameter,
+            diagnostics.error(locationOf(declaration.getNameNode()?.compilerNode ?? declaration.compilerNode, context.paths), Codes.Overloaded,
                 `Segmented procedure ${subject} has overloads; a procedure needs one signature for its RPC parameters`);
             return undefined;
         }
@@ -146,17 +146,25 @@ function report(location: ReturnType<typeof locationOf>, subject: string, root: 
 
 function reportNotAFunction(declaration: ExportedDeclarations, subject: string, listed: ListedExport, context: AnalysisContext): void
 {
-    const node = Node.isVariableDeclaration(declaration) ? declaration.getNameNode() : declaration;
-    const location = locationOf(node.compilerNode, context.paths);
+    const name = ts.getNameOfDeclaration(declaration.compilerNode as ts.Declaration);
+    const location = locationOf(name ?? declaration.compilerNode, context.paths);
     const initializer = Node.isVariableDeclaration(declaration) ? declaration.getInitializer() : undefined;
-    const name = listed.exportName === 'default' ? 'name' : listed.exportName;
 
     if (initializer !== undefined && Node.isArrowFunction(initializer))
     {
+        const suggested = listed.exportName === 'default' ? 'name' : listed.exportName;
         context.diagnostics.error(location, Codes.ArrowFunction,
-            `Segmented procedure ${subject} is an arrow function; declare it as 'export async function ${name}(...)'`);
+            `Segmented procedure ${subject} is an arrow function; declare it as 'export async function ${suggested}(...)'`);
         return;
     }
-    const kind = initializer === undefined ? declaration.getKindName().replace(/Declaration$/, '').toLowerCase() : 'value';
-    context.diagnostics.error(location, Codes.NotAFunction, `${subject} is a ${kind}, not an async function or a class`);
+    context.diagnostics.error(location, Codes.NotAFunction, `${subject} is ${describeDeclaration(declaration)}, not an async function or a class`);
+}
+
+function describeDeclaration(declaration: ExportedDeclarations): string
+{
+    if (Node.isInterfaceDeclaration(declaration)) return 'an interface';
+    if (Node.isTypeAliasDeclaration(declaration)) return 'a type alias';
+    if (Node.isEnumDeclaration(declaration)) return 'an enum';
+    if (Node.isModuleDeclaration(declaration)) return 'a namespace';
+    return 'a value';
 }

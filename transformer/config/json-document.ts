@@ -47,6 +47,14 @@ export function parseJsonDocument(text: string, displayName: string, diagnostics
         return undefined;
     }
 
+    // TypeScript's parser also takes JSONC (comments, single quotes); Jitar's files are read as strict JSON.
+    const nonJson = findNonJsonTokens(text);
+    if (nonJson.length > 0)
+    {
+        for (const { position, message } of nonJson) diagnostics.error(locate(position), Codes.InvalidJson, `Invalid JSON: ${message}`);
+        return undefined;
+    }
+
     const statement = source.statements[0];
     if (statement === undefined)
     {
@@ -56,6 +64,22 @@ export function parseJsonDocument(text: string, displayName: string, diagnostics
 
     return convert(statement.expression, source, locate, diagnostics);
 }
+
+function findNonJsonTokens(text: string): { position: number; message: string }[]
+{
+    const found: { position: number; message: string }[] = [];
+    const scanner = ts.createScanner(ts.ScriptTarget.Latest, false, ts.LanguageVariant.Standard, text);
+    for (let token = scanner.scan(); token !== ts.SyntaxKind.EndOfFileToken; token = scanner.scan())
+    {
+        const position = scanner.getTokenStart();
+        if (token === ts.SyntaxKind.SingleLineCommentTrivia || token === ts.SyntaxKind.MultiLineCommentTrivia) found.push({ position, message: 'comments are not allowed' });
+        else if (token === ts.SyntaxKind.StringLiteral && text[position] !== '"') found.push({ position, message: 'strings must be double-quoted' });
+        else if (token === ts.SyntaxKind.NumericLiteral && !JSON_NUMBER.test(scanner.getTokenText())) found.push({ position, message: `'${scanner.getTokenText()}' is not a JSON number` });
+    }
+    return found;
+}
+
+const JSON_NUMBER = /^(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
 
 function readParseDiagnostics(source: ts.JsonSourceFile): readonly ts.Diagnostic[]
 {
@@ -70,10 +94,11 @@ function convert(node: ts.Expression, source: ts.JsonSourceFile, locate: (positi
 
     if (ts.isObjectLiteralExpression(node))
     {
+        if (node.properties.hasTrailingComma) return trailingComma(node.properties, source, locate, diagnostics);
         const entries: JsonEntry[] = [];
         for (const property of node.properties)
         {
-            if (!ts.isPropertyAssignment(property) || !(ts.isStringLiteral(property.name) || ts.isNumericLiteral(property.name)))
+            if (!ts.isPropertyAssignment(property) || !ts.isStringLiteral(property.name))
             {
                 diagnostics.error(locate(property.getStart(source)), Codes.InvalidJson, 'Invalid JSON: property names must be double-quoted strings');
                 return undefined;
@@ -86,6 +111,7 @@ function convert(node: ts.Expression, source: ts.JsonSourceFile, locate: (positi
     }
     if (ts.isArrayLiteralExpression(node))
     {
+        if (node.elements.hasTrailingComma) return trailingComma(node.elements, source, locate, diagnostics);
         const items: JsonNode[] = [];
         for (const element of node.elements)
         {
@@ -106,5 +132,12 @@ function convert(node: ts.Expression, source: ts.JsonSourceFile, locate: (positi
     if (node.kind === ts.SyntaxKind.NullKeyword) return { kind: 'null', location };
 
     diagnostics.error(location, Codes.InvalidJson, `Invalid JSON: unexpected '${node.getText(source)}'`);
+    return undefined;
+}
+
+function trailingComma(nodes: ts.NodeArray<ts.Node>, source: ts.JsonSourceFile, locate: (position: number) => SourceLocation, diagnostics: DiagnosticBag): undefined
+{
+    const comma = source.text.indexOf(',', nodes[nodes.length - 1].end);
+    diagnostics.error(locate(comma), Codes.InvalidJson, 'Invalid JSON: trailing comma');
     return undefined;
 }

@@ -55,8 +55,13 @@ export function readSegmentFiles(folder: string, paths: DisplayPaths, diagnostic
 {
     const files: SegmentFile[] = [];
     const seen = new Map<string, string>();
+    const found = listJsonFiles(folder);
+    if (found.length === 0)
+    {
+        diagnostics.warning(paths.at(folder), Codes.NoSegments, `No segment files in '${paths.display(folder)}': every module runs where it is imported`);
+    }
 
-    for (const path of listJsonFiles(folder))
+    for (const path of found)
     {
         const name = basename(path, '.json');
         const display = paths.display(path);

@@ -20,10 +20,13 @@ export const BUILTIN_CLASSES: ReadonlyMap<string, JitarType> = new Map<string, J
     ['BigInt64Array', 'BigInt64Array'], ['BigUint64Array', 'BigUint64Array']
 ]);
 
-/** Standard-library types that hold behaviour or live state: they never make sense on the wire. */
+/**
+ * Standard-library interfaces that hold behaviour or live state: they never make sense on the wire.
+ * (Library *classes* need no list: every class that is neither the app's nor above is refused as such.)
+ */
 export const UNSENDABLE_BUILTINS: ReadonlySet<string> = new Set([
     'Promise', 'PromiseLike', 'Function', 'CallableFunction', 'NewableFunction', 'WeakMap', 'WeakSet', 'WeakRef',
     'FinalizationRegistry', 'Generator', 'AsyncGenerator', 'Iterator', 'AsyncIterator', 'Iterable', 'AsyncIterable',
     'IterableIterator', 'AsyncIterableIterator', 'SharedArrayBuffer', 'DataView', 'Symbol', 'Proxy',
-    'ReadableStream', 'WritableStream', 'EventEmitter', 'Socket', 'IncomingMessage', 'ServerResponse'
+    'ReadableStream', 'WritableStream'
 ]);

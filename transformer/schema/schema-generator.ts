@@ -1,6 +1,7 @@
 import { ts } from 'ts-morph';
 
 import type { JsonSchema, JsonType, JsonValue } from '../../runtime/manifest.js';
+import { withArticle } from '../../runtime/wording.js';
 import { BUILTIN_CLASSES, UNSENDABLE_BUILTINS } from './builtins.js';
 import { isHiddenMember } from './members.js';
 
@@ -214,7 +215,7 @@ export class SchemaGenerator
             if (builtin !== undefined) return { jitarType: builtin };
             if (UNSENDABLE_BUILTINS.has(symbol.name))
             {
-                problems.push({ severity: 'error', path, message: `a ${symbol.name} cannot cross the wire` });
+                problems.push({ severity: 'error', path, message: `${withArticle(symbol.name)} cannot cross the wire` });
                 return {};
             }
         }
