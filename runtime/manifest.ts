@@ -71,18 +71,23 @@ export interface SourceLocation extends Position
 /**
  * One name on the wire: what a caller sends as a top-level argument.
  *
- * `path` says where the value sits in the parameter list: its first element is the parameter's index, the
+ * `path` says where the value sits in the argument list: its first element is the parameter's index, the
  * rest are property keys (object patterns) or element indexes (array patterns). A rest binding collects
- * what is left at its path: the remaining arguments, array elements or object properties.
+ * what is left of a container: `path` is that container (`[]` for the argument list itself), and `rest`
+ * says what is left: the elements from an index on, or the properties that other bindings do not take.
  */
 export interface WireName
 {
     name: string;
     path: (string | number)[];
     optional: boolean;
-    rest: boolean;
+    rest?: RestBinding;
     schema: JsonSchema;
 }
+
+export type RestBinding =
+    | { kind: 'elements'; from: number }
+    | { kind: 'properties'; exclude: string[] };
 
 export type ParameterKind = 'named' | 'object-pattern' | 'array-pattern' | 'rest';
 
@@ -94,6 +99,11 @@ export interface ParameterManifest
     text: string;
     optional: boolean;
     names: WireName[];
+    /**
+     * Paths of nested patterns that have a default value (`{ a: { b } = { b: 1 } }` gives `[[0, 'a']]`):
+     * when nothing is sent for them, they stay undefined so that their default applies.
+     */
+    defaultedPatterns?: (string | number)[][];
 }
 
 export interface ProcedureManifest

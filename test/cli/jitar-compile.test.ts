@@ -14,7 +14,7 @@ describe('jitar-compile in an app folder', () =>
     test('exits 0 and writes the manifest into the target folder', () =>
     {
         const run = runCli('jitar-compile', [], fixtureApp('showcase'));
-        expect([run.status, readManifest('showcase').procedures.length]).toEqual([0, 28]);
+        expect([run.status, readManifest('showcase').procedures.length]).toEqual([0, 29]);
     });
 
     test('prints a line per segment with its procedures and classes', () =>

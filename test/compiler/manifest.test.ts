@@ -133,8 +133,8 @@ describe('parameters', () =>
     test('an object pattern binds its members as flat names', () =>
     {
         expect(wireNames('domain/greet')).toEqual([
-            { name: 'name', path: [0, 'name'], optional: false, rest: false },
-            { name: 'city', path: [0, 'city'], optional: false, rest: false }
+            { name: 'name', path: [0, 'name'], optional: false },
+            { name: 'city', path: [0, 'city'], optional: false }
         ]);
     });
 
@@ -146,17 +146,17 @@ describe('parameters', () =>
     test('a renamed member is sent by the name it binds, read from its property, with its default', () =>
     {
         expect(wireNames('domain/renamed')).toEqual([
-            { name: 'fullName', path: [0, 'name'], optional: false, rest: false },
-            { name: 'years', path: [0, 'age'], optional: true, rest: false }
+            { name: 'fullName', path: [0, 'name'], optional: false },
+            { name: 'years', path: [0, 'age'], optional: true }
         ]);
     });
 
     test('nested destructuring flattens every level', () =>
     {
         expect(wireNames('domain/nested')).toEqual([
-            { name: 'name', path: [0, 'person', 'name'], optional: false, rest: false },
-            { name: 'town', path: [0, 'address', 'city'], optional: false, rest: false },
-            { name: 'street', path: [0, 'address', 'street'], optional: false, rest: false }
+            { name: 'name', path: [0, 'person', 'name'], optional: false },
+            { name: 'town', path: [0, 'address', 'city'], optional: false },
+            { name: 'street', path: [0, 'address', 'street'], optional: false }
         ]);
     });
 
@@ -170,12 +170,12 @@ describe('parameters', () =>
 
     test('a rest parameter is sent as ...name and is optional', () =>
     {
-        expect(parameters('domain/greetAll')).toMatchObject([{ kind: 'rest', text: 'names', optional: true, names: [{ name: '...names', path: [0], rest: true }] }]);
+        expect(parameters('domain/greetAll')).toMatchObject([{ kind: 'rest', text: 'names', optional: true, names: [{ name: '...names', path: [], rest: { kind: 'elements', from: 0 } }] }]);
     });
 
     test('a rest parameter after others starts at its index', () =>
     {
-        expect(wireNames('domain/mixed')[2]).toEqual({ name: '...rest', path: [2], optional: true, rest: true });
+        expect(wireNames('domain/mixed')[2]).toEqual({ name: '...rest', path: [], optional: true, rest: { kind: 'elements', from: 2 } });
     });
 
     test('a pattern parameter with a default makes its members optional', () =>
@@ -183,17 +183,26 @@ describe('parameters', () =>
         expect(parameters('domain/mixed')[1]).toMatchObject({ kind: 'object-pattern', optional: true, names: [{ name: 'tags', optional: true }] });
     });
 
-    test('an object rest element collects the rest of its object', () =>
+    test('an object rest element collects the properties its siblings do not take', () =>
     {
-        expect(wireNames('domain/restOfObject')[1]).toEqual({ name: '...others', path: [0], optional: true, rest: true });
+        expect(wireNames('domain/restOfObject')[1]).toEqual({ name: '...others', path: [0], optional: true, rest: { kind: 'properties', exclude: ['email'] } });
     });
 
     test('an array rest element starts at its index, after a hole', () =>
     {
         expect(wireNames('domain/arrayRest')).toEqual([
-            { name: 'head', path: [0, 0], optional: false, rest: false },
-            { name: '...tail', path: [0, 2], optional: true, rest: true }
+            { name: 'head', path: [0, 0], optional: false },
+            { name: '...tail', path: [0], optional: true, rest: { kind: 'elements', from: 2 } }
         ]);
+    });
+
+    test('a nested pattern with a default is recorded, so that its default can apply', () =>
+    {
+        expect(parameters('domain/withDefaults')[0]).toMatchObject({
+            optional: true,
+            names: [{ name: 'verbose', path: [0, 'options', 'verbose'], optional: true }],
+            defaultedPatterns: [[0, 'options']]
+        });
     });
 
     test('a procedure without parameters has an empty list', () =>

@@ -1,6 +1,6 @@
 import { ts } from 'ts-morph';
 
-import type { ParameterManifest, WireName } from '../../runtime/manifest.js';
+import type { ParameterManifest, RestBinding, WireName } from '../../runtime/manifest.js';
 import type { SchemaGenerator, SchemaProblem } from '../schema/schema-generator.js';
 
 /** A problem with one wire name, or with the parameter list itself (no wire name yet). */
@@ -10,85 +10,99 @@ export interface ParameterProblem extends SchemaProblem
     node: ts.Node;
 }
 
+type Path = (string | number)[];
+
+interface Collector
+{
+    checker: ts.TypeChecker;
+    schemas: SchemaGenerator;
+    problems: ParameterProblem[];
+    names: WireName[];
+    defaultedPatterns: Path[];
+}
+
 /**
  * The parameter list of a procedure as the wire sees it. Destructured members become flat names (the
  * names they bind, which JavaScript keeps unique across one parameter list), rest bindings `...name`.
  */
 export function describeParameters(fn: ts.SignatureDeclaration, checker: ts.TypeChecker, schemas: SchemaGenerator, problems: ParameterProblem[]): ParameterManifest[]
 {
-    const parameters: ParameterManifest[] = [];
     const declared = fn.parameters.filter(parameter => !(ts.isIdentifier(parameter.name) && parameter.name.text === 'this'));
 
-    declared.forEach((parameter, index) =>
+    return declared.map((parameter, index): ParameterManifest =>
     {
         const text = parameter.name.getText();
         const type = checker.getTypeAtLocation(parameter);
-        const optional = parameter.questionToken !== undefined || parameter.initializer !== undefined || parameter.dotDotDotToken !== undefined
-            || schemas.includesUndefined(type);
+        const rest = parameter.dotDotDotToken !== undefined;
+        const optional = rest || parameter.questionToken !== undefined || parameter.initializer !== undefined || schemas.includesUndefined(type);
+        const collector: Collector = { checker, schemas, problems, names: [], defaultedPatterns: [] };
 
         if (ts.isIdentifier(parameter.name))
         {
-            const rest = parameter.dotDotDotToken !== undefined;
             const name = rest ? `...${text}` : text;
-            parameters.push({
-                kind: rest ? 'rest' : 'named', text, optional,
-                names: [wireName(name, [index], optional, rest, type, parameter, schemas, problems)]
-            });
-            return;
+            const restBinding: RestBinding | undefined = rest ? { kind: 'elements', from: index } : undefined;
+            addName(collector, name, rest ? [] : [index], optional, restBinding, type, parameter);
+            return { kind: rest ? 'rest' : 'named', text, optional, names: collector.names };
         }
 
-        const names: WireName[] = [];
-        collectBindings(parameter.name, [index], optional, names, checker, schemas, problems);
-        parameters.push({ kind: ts.isObjectBindingPattern(parameter.name) ? 'object-pattern' : 'array-pattern', text, optional, names });
+        collectBindings(collector, parameter.name, [index], optional);
+        const manifest: ParameterManifest = { kind: ts.isObjectBindingPattern(parameter.name) ? 'object-pattern' : 'array-pattern', text, optional, names: collector.names };
+        if (collector.defaultedPatterns.length > 0) manifest.defaultedPatterns = collector.defaultedPatterns;
+        return manifest;
     });
-
-    return parameters;
 }
 
-function collectBindings(pattern: ts.BindingPattern, path: (string | number)[], inheritedOptional: boolean, names: WireName[],
-    checker: ts.TypeChecker, schemas: SchemaGenerator, problems: ParameterProblem[]): void
+function collectBindings(collector: Collector, pattern: ts.BindingPattern, path: Path, inheritedOptional: boolean): void
 {
+    const isArray = ts.isArrayBindingPattern(pattern);
+    const takenKeys: string[] = [];
+
     pattern.elements.forEach((element, index) =>
     {
         if (ts.isOmittedExpression(element)) return;
 
-        const rest = element.dotDotDotToken !== undefined;
-        const key = ts.isArrayBindingPattern(pattern) ? index : propertyKey(element);
-        if (key === undefined)
+        const type = collector.checker.getTypeAtLocation(element.name);
+        if (element.dotDotDotToken !== undefined)
         {
-            problems.push({ severity: 'error', path: '', wireName: element.getText(), node: element, message: 'a computed property name in a destructuring pattern has no name on the wire' });
+            if (!ts.isIdentifier(element.name)) return reportComputed(collector, element, 'a rest element must bind a plain name to cross the wire');
+            const rest: RestBinding = isArray ? { kind: 'elements', from: index } : { kind: 'properties', exclude: takenKeys };
+            addName(collector, `...${element.name.text}`, path, true, rest, type, element);
             return;
         }
 
-        const type = checker.getTypeAtLocation(element.name);
-        const optional = inheritedOptional || rest || element.initializer !== undefined || schemas.includesUndefined(type);
-        // An object rest collects what is left of the object at `path`; an array rest starts at its index.
-        const elementPath = rest && ts.isObjectBindingPattern(pattern) ? path : [...path, key];
+        const key = isArray ? index : propertyKey(element);
+        if (key === undefined) return reportComputed(collector, element, 'a computed property name in a destructuring pattern has no name on the wire');
+        if (typeof key === 'string') takenKeys.push(key);
 
+        const optional = inheritedOptional || element.initializer !== undefined || collector.schemas.includesUndefined(type);
         if (ts.isIdentifier(element.name))
         {
-            const name = rest ? `...${element.name.text}` : element.name.text;
-            names.push(wireName(name, elementPath, optional, rest, type, element, schemas, problems));
+            addName(collector, element.name.text, [...path, key], optional, undefined, type, element);
+            return;
         }
-        else
-        {
-            collectBindings(element.name, elementPath, optional, names, checker, schemas, problems);
-        }
+        if (element.initializer !== undefined) collector.defaultedPatterns.push([...path, key]);
+        collectBindings(collector, element.name, [...path, key], optional);
     });
+}
+
+function reportComputed(collector: Collector, element: ts.BindingElement, message: string): void
+{
+    collector.problems.push({ severity: 'error', path: '', wireName: element.getText(), node: element, message });
 }
 
 function propertyKey(element: ts.BindingElement): string | undefined
 {
     const name = element.propertyName ?? element.name;
-    if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name) || ts.isPrivateIdentifier(name)) return name.text;
+    if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNumericLiteral(name)) return name.text;
     return undefined;
 }
 
-function wireName(name: string, path: (string | number)[], optional: boolean, rest: boolean, type: ts.Type, node: ts.Node,
-    schemas: SchemaGenerator, problems: ParameterProblem[]): WireName
+function addName(collector: Collector, name: string, path: Path, optional: boolean, rest: RestBinding | undefined, type: ts.Type, node: ts.Node): void
 {
     const found: SchemaProblem[] = [];
-    const schema = schemas.generate(type, found, optional && !rest);
-    for (const problem of found) problems.push({ ...problem, wireName: name, node });
-    return { name, path, optional, rest, schema };
+    const schema = collector.schemas.generate(type, found, optional && rest === undefined);
+    for (const problem of found) collector.problems.push({ ...problem, wireName: name, node });
+    const wireName: WireName = { name, path, optional, schema };
+    if (rest !== undefined) wireName.rest = rest;
+    collector.names.push(wireName);
 }
