@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { analyse, formatDiagnostic, summarize, writeManifest } from '../transformer/index.js';
+import { build, formatDiagnostic, summarize } from '../transformer/index.js';
 import { packageVersion } from '../runtime/version.js';
 import { parseArgs } from 'node:util';
 
@@ -7,12 +7,14 @@ import { parseOrExit } from './arguments.js';
 
 const USAGE = `Usage: jitar-compile [options]
 
-Analyses the app's sources and segment files and writes the manifest into the target folder.
+Analyses the app's sources and segment files, type-checks them, and writes into the target folder the
+manifest, the segment entries and proxies, and the app's JavaScript with cross-segment imports swapped.
 
 Options:
   --config <file>     jitar.json to use (default: ./jitar.json, else the defaults)
   --project <file>    tsconfig.json to analyse with (default: the app root's tsconfig.json)
-  --manifest-only     write the manifest and nothing else
+  --manifest-only     write the manifest and generated modules only: no type-check, no emit
+                      (for builds that emit with tspc and the jitar/transformer plugin)
   --verbose           list every procedure and class per segment
   --version           print the version
   --help              print this help`;
@@ -40,17 +42,16 @@ if (values.version === true)
     process.exit(0);
 }
 
-const result = analyse({ config: values.config, project: values.project });
+const result = build({ config: values.config, project: values.project, emit: values['manifest-only'] !== true });
 
 for (const diagnostic of result.diagnostics) console.error(formatDiagnostic(diagnostic));
 
 const errors = result.diagnostics.filter(diagnostic => diagnostic.severity === 'error').length;
 if (errors > 0)
 {
-    console.error(`\nFound ${errors} error${errors === 1 ? '' : 's'}. No manifest written.`);
+    console.error(`\nFound ${errors} error${errors === 1 ? '' : 's'}. Nothing written.`);
     process.exit(1);
 }
 
-const path = writeManifest(result.manifest, result.config.target);
 for (const line of summarize(result.manifest, values.verbose === true)) console.log(line);
-console.log(`manifest: ${path}`);
+console.log(`written to ${result.paths.display(result.config.target)}/ (manifest: .jitar/manifest.json)`);

@@ -8,7 +8,7 @@ import { ClassRegistry } from './analysis/classes.js';
 import { moduleCandidates, resolveModuleKey } from './analysis/modules.js';
 import { analyseExport, type AnalysisContext, type ListedExport } from './analysis/procedures.js';
 import { createProject } from './analysis/project.js';
-import { DisplayPaths, portableRelative } from './config/display-paths.js';
+import { DisplayPaths, isInside, portableRelative } from './config/display-paths.js';
 import { readJitarConfig, type JitarConfig } from './config/jitar-config.js';
 import { readResourceFiles } from './config/resource-files.js';
 import { readSegmentFiles, type SegmentEntry, type SegmentFile } from './config/segment-files.js';
@@ -33,6 +33,8 @@ export interface AnalysisResult
     hasErrors: boolean;
     /** The ts-morph project, for the steps after analysis (emit) to reuse instead of parsing again. */
     project?: Project;
+    /** How this run shows paths in diagnostics. */
+    paths: DisplayPaths;
 }
 
 const PACKAGE_VERSION = packageVersion();
@@ -51,7 +53,7 @@ export function analyse(options: AnalyseOptions = {}): AnalysisResult
         target: portableRelative(config.root, config.target) || '.',
         segments: [], procedures: [], classes: [], $defs: {}, resources: []
     };
-    const finish = (project?: Project): AnalysisResult => ({ config, manifest, diagnostics: diagnostics.items, hasErrors: diagnostics.hasErrors, project });
+    const finish = (project?: Project): AnalysisResult => ({ config, manifest, diagnostics: diagnostics.items, hasErrors: diagnostics.hasErrors, project, paths });
 
     if (!existsSync(config.source))
     {
@@ -219,8 +221,3 @@ export function compareVersions(a: string, b: string): number
     return 0;
 }
 
-function isInside(folder: string, file: string): boolean
-{
-    const relative = portableRelative(folder, file);
-    return !relative.startsWith('../') && !relative.includes('node_modules/');
-}

@@ -30,7 +30,11 @@ export const Codes = {
     Overloaded: 2009,
     // types on the wire
     NotSerializable: 3001,
-    UnregisteredClass: 3002
+    UnregisteredClass: 3002,
+    // imports between segments
+    ForeignImport: 4001,
+    ClassInHeldModule: 4002,
+    PrivateAcrossSegments: 4003
 } as const;
 
 export type Code = typeof Codes[keyof typeof Codes];
@@ -38,8 +42,10 @@ export type Code = typeof Codes[keyof typeof Codes];
 export interface Diagnostic extends SourceLocation
 {
     severity: Severity;
-    code: Code;
+    /** A JTR code of ours, or (with origin 'typescript') a TS code of the compiler. */
+    code: number;
     message: string;
+    origin?: 'typescript';
 }
 
 /** Collects diagnostics of one run; analysis never stops at the first problem. */
@@ -57,6 +63,12 @@ export class DiagnosticBag
         this.#items.push({ ...location, severity: 'warning', code, message });
     }
 
+    /** Takes diagnostics found elsewhere (an earlier step, or TypeScript's own). */
+    add(...diagnostics: Diagnostic[]): void
+    {
+        this.#items.push(...diagnostics);
+    }
+
     get hasErrors(): boolean
     {
         return this.#items.some(item => item.severity === 'error');
@@ -72,5 +84,6 @@ export class DiagnosticBag
 /** `path:line:col - error JTR1234: message`, the form editors and CI log parsers already understand from tsc. */
 export function formatDiagnostic(diagnostic: Diagnostic): string
 {
-    return `${diagnostic.file}:${diagnostic.line}:${diagnostic.column} - ${diagnostic.severity} JTR${diagnostic.code}: ${diagnostic.message}`;
+    const prefix = diagnostic.origin === 'typescript' ? 'TS' : 'JTR';
+    return `${diagnostic.file}:${diagnostic.line}:${diagnostic.column} - ${diagnostic.severity} ${prefix}${diagnostic.code}: ${diagnostic.message}`;
 }

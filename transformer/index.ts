@@ -1,6 +1,7 @@
 /** The compiler's programmatic API: what `jitar-compile` does, for tools and tests. */
 export { analyse, type AnalyseOptions, type AnalysisResult } from './analyse.js';
 export { writeManifest } from './manifest-writer.js';
+export { build, type BuildOptions, type BuildResult } from './build.js';
 export { Codes, formatDiagnostic, type Diagnostic, type Severity } from './diagnostics.js';
 export { summarize } from './summary.js';
 export type * from '../runtime/manifest.js';

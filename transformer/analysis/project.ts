@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { Project, ts } from 'ts-morph';
 
 import type { JitarConfig } from '../config/jitar-config.js';
-import type { DisplayPaths } from '../config/display-paths.js';
+import { isInside, type DisplayPaths } from '../config/display-paths.js';
 import { Codes, type DiagnosticBag } from '../diagnostics.js';
 
 /** Options for apps without a tsconfig.json: what the reference apps use. */
@@ -27,7 +27,13 @@ export function createProject(config: JitarConfig, tsconfig: string | undefined,
 
     if (existsSync(tsConfigFilePath))
     {
-        const project = new Project({ tsConfigFilePath });
+        const project = new Project({ tsConfigFilePath, compilerOptions: emitOptions(config) });
+        // Files the tsconfig includes beside the app (tests, scripts) are not part of its build.
+        for (const sourceFile of project.getSourceFiles())
+        {
+            const path = sourceFile.getFilePath();
+            if (!path.endsWith('.d.ts') && !isInside(config.source, path)) project.removeSourceFile(sourceFile);
+        }
         for (const problem of project.getConfigFileParsingDiagnostics())
         {
             const message = ts.flattenDiagnosticMessageText(problem.getMessageText() as string | ts.DiagnosticMessageChain, ' ');
@@ -40,7 +46,23 @@ export function createProject(config: JitarConfig, tsconfig: string | undefined,
     {
         diagnostics.error(paths.at(tsConfigFilePath), Codes.ConfigNotFound, `TypeScript project '${paths.display(tsConfigFilePath)}' not found`);
     }
-    const project = new Project({ compilerOptions: DEFAULT_OPTIONS });
+    const project = new Project({ compilerOptions: { ...DEFAULT_OPTIONS, ...emitOptions(config) } });
     project.addSourceFilesAtPaths([`${config.source}/**/*.{ts,tsx,mts,cts}`, `!${config.source}/**/node_modules/**`]);
     return project;
+}
+
+/**
+ * What the build needs whatever the app's tsconfig says: ESM output from the source folder into the
+ * target folder. Bundler resolution accepts both extensionless imports and NodeNext-style `.js` ones.
+ */
+function emitOptions(config: JitarConfig): ts.CompilerOptions
+{
+    return {
+        rootDir: config.source,
+        outDir: config.target,
+        noEmit: false,
+        emitDeclarationOnly: false,
+        module: ts.ModuleKind.ESNext,
+        moduleResolution: ts.ModuleResolutionKind.Bundler
+    };
 }

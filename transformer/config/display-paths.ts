@@ -1,4 +1,4 @@
-import { relative, sep } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
 
 import type { SourceLocation } from '../../runtime/manifest.js';
 
@@ -29,4 +29,11 @@ export class DisplayPaths
 export function portableRelative(base: string, absolutePath: string): string
 {
     return relative(base, absolutePath).split(sep).join('/');
+}
+
+/** Whether `file` lies in `folder` (and not in a node_modules folder inside it). */
+export function isInside(folder: string, file: string): boolean
+{
+    const path = portableRelative(folder, file);
+    return path !== '' && !path.startsWith('../') && !isAbsolute(path) && !path.includes('node_modules/');
 }

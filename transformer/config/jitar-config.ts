@@ -4,23 +4,9 @@ import { dirname, resolve } from 'node:path';
 import { Codes, type DiagnosticBag } from '../diagnostics.js';
 import { describeJsonKind, parseJsonDocument } from './json-document.js';
 import type { DisplayPaths } from './display-paths.js';
+import { FOLDER_DEFAULTS, isFolderKey, resolveFolders, type FolderKey, type JitarConfig } from './jitar-folders.js';
 
-/** jitar.json, resolved: every folder absolute. */
-export interface JitarConfig
-{
-    /** The folder holding jitar.json (or the working folder when there is none): the app's root. */
-    root: string;
-    source: string;
-    target: string;
-    segments: string;
-    resources: string;
-}
-
-const DEFAULTS = { source: './src', target: './dist', segments: './segments', resources: './resources' } as const;
-
-type FolderKey = keyof typeof DEFAULTS;
-
-const isFolderKey = (key: string): key is FolderKey => Object.hasOwn(DEFAULTS, key);
+export type { JitarConfig };
 
 /**
  * Reads jitar.json. Without an explicit path a missing file is fine (the defaults apply); an explicit
@@ -30,7 +16,7 @@ export function readJitarConfig(configPath: string | undefined, cwd: string, pat
 {
     const file = resolve(cwd, configPath ?? 'jitar.json');
     const root = configPath === undefined ? cwd : dirname(file);
-    const folders: Record<FolderKey, string> = { ...DEFAULTS };
+    const folders: Partial<Record<FolderKey, string>> = {};
 
     if (!existsSync(file))
     {
@@ -54,7 +40,7 @@ export function readJitarConfig(configPath: string | undefined, cwd: string, pat
     {
         if (!isFolderKey(entry.key))
         {
-            diagnostics.error(entry.location, Codes.UnknownKey, `Unknown key '${entry.key}' in jitar.json; known keys are ${Object.keys(DEFAULTS).join(', ')}`);
+            diagnostics.error(entry.location, Codes.UnknownKey, `Unknown key '${entry.key}' in jitar.json; known keys are ${Object.keys(FOLDER_DEFAULTS).join(', ')}`);
             continue;
         }
         if (entry.value.kind !== 'string')
@@ -66,15 +52,4 @@ export function readJitarConfig(configPath: string | undefined, cwd: string, pat
     }
 
     return resolveFolders(root, folders);
-}
-
-function resolveFolders(root: string, folders: Record<FolderKey, string>): JitarConfig
-{
-    return {
-        root,
-        source: resolve(root, folders.source),
-        target: resolve(root, folders.target),
-        segments: resolve(root, folders.segments),
-        resources: resolve(root, folders.resources)
-    };
 }

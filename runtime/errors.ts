@@ -1,0 +1,51 @@
+/**
+ * Errors that carry an HTTP status: the seed's set, which apps throw and subclass, and the runtime's own.
+ * Subclasses keep their parent's status.
+ */
+export class JitarError extends Error
+{
+    /** The HTTP status an RPC answer gets when this error is thrown. */
+    readonly status: number = 500;
+
+    constructor(message?: string, options?: ErrorOptions)
+    {
+        super(message, options);
+        this.name = new.target.name;
+    }
+}
+
+export class BadRequest extends JitarError { override readonly status: number = 400; }
+export class Unauthorized extends JitarError { override readonly status: number = 401; }
+export class PaymentRequired extends JitarError { override readonly status: number = 402; }
+export class Forbidden extends JitarError { override readonly status: number = 403; }
+export class NotFound extends JitarError { override readonly status: number = 404; }
+export class Teapot extends JitarError { override readonly status: number = 418; }
+export class ServerError extends JitarError { override readonly status: number = 500; }
+export class NotImplemented extends JitarError { override readonly status: number = 501; }
+
+/** No implementation of that FQN and version is known. */
+export class ProcedureNotFound extends NotFound
+{
+    constructor(readonly fqn: string, readonly version: string)
+    {
+        super(`Procedure '${fqn}' not found`);
+    }
+}
+
+/** A private procedure, called from outside the segments that hold it. */
+export class ProcedureNotAccessible extends Forbidden
+{
+    constructor(readonly fqn: string, readonly version: string, readonly segments: readonly string[])
+    {
+        super(`Procedure '${fqn}' (version ${version}) is private to segment${segments.length === 1 ? '' : 's'} ${segments.map(segment => `'${segment}'`).join(', ')} and cannot be called from outside ${segments.length === 1 ? 'it' : 'them'}`);
+    }
+}
+
+/** This process holds no runtime (the app's code was loaded without `jitar start`). */
+export class RuntimeNotStarted extends ServerError
+{
+    constructor(readonly fqn: string)
+    {
+        super(`Cannot call '${fqn}': no jitar runtime runs in this process (start the app with jitar start)`);
+    }
+}

@@ -1,0 +1,106 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+import { ts, type Project } from 'ts-morph';
+
+import { analyse, type AnalyseOptions, type AnalysisResult } from './analyse.js';
+import { DiagnosticBag, type Diagnostic } from './diagnostics.js';
+import { segmentEntryFile, segmentEntrySource } from './emit/entry-source.js';
+import { checkClassModules, checkImports } from './emit/import-check.js';
+import { ImportPlanner } from './emit/import-planner.js';
+import { createImportRewriter } from './emit/import-rewriter.js';
+import { SegmentMap } from './emit/import-rule.js';
+import { CALL_MODULE, proxyFile } from './emit/output-paths.js';
+import { callModuleSource, proxyModuleSource } from './emit/proxy-source.js';
+import { writeManifest } from './manifest-writer.js';
+import type { DisplayPaths } from './config/display-paths.js';
+
+export interface BuildOptions extends AnalyseOptions
+{
+    /** Type-check and emit the app's JavaScript; without it only the manifest and generated modules are written. */
+    emit?: boolean;
+}
+
+export interface BuildResult extends AnalysisResult
+{
+    /** Files written into the target folder, relative to it. */
+    written: string[];
+}
+
+/**
+ * jitar-compile: analysis, then (when nothing is wrong) the manifest, the generated modules (proxies,
+ * segment entries) and the app's JavaScript with cross-segment imports swapped, from one type-check.
+ */
+export function build(options: BuildOptions = {}): BuildResult
+{
+    const analysis = analyse(options);
+    const diagnostics = new DiagnosticBag();
+    diagnostics.add(...analysis.diagnostics);
+    const finish = (written: string[]): BuildResult => ({ ...analysis, diagnostics: diagnostics.items, hasErrors: diagnostics.hasErrors, written });
+    const { project, manifest, config, paths } = analysis;
+    if (analysis.hasErrors || project === undefined) return finish([]);
+
+    const checker = project.getTypeChecker().compilerObject;
+    const planner = new ImportPlanner(bridge(ts), bridge(checker), config.source, new SegmentMap(manifest));
+    checkImports(project, planner, checker, paths, diagnostics);
+    checkClassModules(manifest, planner, config.source, paths, diagnostics);
+    if (options.emit !== false) diagnostics.add(...typeScriptDiagnostics(project, paths));
+    if (diagnostics.hasErrors) return finish([]);
+
+    const written = writeGenerated(analysis, planner.segments);
+    if (options.emit !== false)
+    {
+        const emitted = project.emitSync({ customTransformers: { before: [bridge<ts.TransformerFactory<ts.SourceFile>>(createImportRewriter(bridge(ts), planner))] } });
+        diagnostics.add(...emitted.getDiagnostics().map(diagnostic => convert(diagnostic.compilerObject, paths)).filter(isDefined));
+    }
+    return finish(written);
+}
+
+function writeGenerated({ manifest, config }: AnalysisResult, segments: SegmentMap): string[]
+{
+    const files = new Map<string, string>();
+    files.set(CALL_MODULE, callModuleSource());
+    for (const module of segments.heldModules) files.set(proxyFile(module), proxyModuleSource(module, segments.proceduresOf(module)));
+    for (const segment of manifest.segments) files.set(segmentEntryFile(segment.name), segmentEntrySource(segment, manifest, segments));
+    // Node reads the emitted .js files as ES modules only when a package.json says so.
+    if (!existsSync(join(config.target, 'package.json'))) files.set('package.json', `${JSON.stringify({ type: 'module' }, null, 2)}\n`);
+
+    for (const [file, text] of files)
+    {
+        const path = join(config.target, file);
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileSync(path, text);
+    }
+    writeManifest(manifest, config.target);
+    return [...files.keys(), '.jitar/manifest.json'];
+}
+
+function typeScriptDiagnostics(project: Project, paths: DisplayPaths): Diagnostic[]
+{
+    const program = project.getProgram().compilerObject;
+    return [...program.getConfigFileParsingDiagnostics(), ...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics(), ...program.getSyntacticDiagnostics(), ...program.getSemanticDiagnostics()]
+        .map(diagnostic => convert(diagnostic, paths))
+        .filter(isDefined);
+}
+
+function convert(diagnostic: ts.Diagnostic, paths: DisplayPaths): Diagnostic | undefined
+{
+    if (diagnostic.category !== ts.DiagnosticCategory.Error && diagnostic.category !== ts.DiagnosticCategory.Warning) return undefined;
+    const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ');
+    const severity = diagnostic.category === ts.DiagnosticCategory.Error ? 'error' : 'warning';
+    if (diagnostic.file === undefined) return { file: 'tsconfig', line: 1, column: 1, severity, code: diagnostic.code, message, origin: 'typescript' };
+    const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0);
+    return { file: paths.display(diagnostic.file.fileName), line: line + 1, column: character + 1, severity, code: diagnostic.code, message, origin: 'typescript' };
+}
+
+/**
+ * ts-morph carries its own copy of TypeScript 6.0, whose typings differ from the typescript package's in
+ * private brands only; the emit steps are typed against the latter (what tspc hands them). Same runtime
+ * objects, two declarations: this is the one place that crosses between them.
+ */
+function bridge<T>(value: unknown): T
+{
+    return value as T;
+}
+
+const isDefined = <T>(value: T | undefined): value is T => value !== undefined;
