@@ -13,6 +13,11 @@ export interface ProxyTarget
 
 type WithRuntime = typeof globalThis & { [RUNTIME_KEY]?: ProxyTarget };
 
+export function currentRuntime(): ProxyTarget | undefined
+{
+    return (globalThis as WithRuntime)[RUNTIME_KEY];
+}
+
 export function installRuntime(runtime: ProxyTarget): void
 {
     (globalThis as WithRuntime)[RUNTIME_KEY] = runtime;

@@ -83,7 +83,7 @@ describe('a broken app', () =>
                 "segments/math.json:5:5 - error JTR1006: Module './missing' of segment 'math' not found (looked for 'src/missing.ts', 'src/missing.tsx' and index files)",
                 "src/add.ts:1:17 - error JTR2001: Segmented procedure 'add' of './add' (segment 'math') must be async: declare it 'async function add(...)'",
                 '',
-                'Found 2 errors. No manifest written.'
+                'Found 2 errors. Nothing written.'
             ],
             written: false
         });
