@@ -71,6 +71,11 @@ describe('the build of a three-segment app with shared modules', () =>
         expect(importsOf(readEmitted(app, 'web/checkout.js'))).toEqual(['../order/index.js', '../.jitar/proxies/account/getBalance.js']);
     });
 
+    test('a renamed import of another segment\'s procedure imports the same name from its proxies', () =>
+    {
+        expect(readEmitted(app, 'web/summary.js')).toContain('import { getBalance as balanceWithExtras } from "../.jitar/proxies/account/getBalance.js";');
+    });
+
     test('a type-only import leaves no import behind', () =>
     {
         expect(importsOf(readEmitted(app, 'account/getBalance.js'))).toEqual([]);
@@ -125,6 +130,6 @@ describe('what the editor and debugger rely on', () =>
     {
         const files = readdirSync(join(app.root, 'src'), { recursive: true, withFileTypes: true }).filter(entry => entry.isFile()).map(entry => join(entry.parentPath, entry.name));
         const changed = files.filter(file => readFileSync(file, 'utf8') !== readFileSync(file.replace(app.root, fixtureApp('split')), 'utf8'));
-        expect([files.length, changed]).toEqual([12, []]);
+        expect([files.length, changed]).toEqual([13, []]);
     });
 });

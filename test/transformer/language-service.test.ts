@@ -89,7 +89,8 @@ describe('the language service over an app split into segments (the IDE promise)
             'src/order/placeOrder.ts',
             'src/shared/clock.ts',
             'src/shared/format.ts',
-            'src/web/checkout.ts'
+            'src/web/checkout.ts',
+            'src/web/summary.ts'
         ]);
     });
 

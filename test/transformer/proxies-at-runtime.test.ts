@@ -89,6 +89,13 @@ describe('one process holding every segment (proxies dispatch in-process)', () =
         expect(await within(runtime, () => balanceOf(new Account('bob', 10)))).toBe(13);
     });
 
+    test('a renamed import calls the procedure it renames', async () =>
+    {
+        const { summary } = await load<{ summary(account: unknown): Promise<string> }>('web/summary.js');
+        const { Account } = await load<{ Account: new (owner: string, balance: number) => unknown }>('account/Account.js');
+        expect(await within(runtime, () => summary(new Account('gil', 1)))).toBe('gil: 6');
+    });
+
     test('a private procedure called from a module of another segment runs when this process holds it', async () =>
     {
         const { placeAudited } = await load<{ placeAudited(owner: string): Promise<number> }>('order/placeOrder.js');
