@@ -671,6 +671,12 @@ export function generateApp(dir, { modules = 300, procedures = 1000, seed = 1, d
           strict: true,
           skipLibCheck: true,
           types: [],
+          // For emitting builds (jitar-compile, and plain tsc in the benchmark): TypeScript 6 wants
+          // rootDir explicitly once outDir is set; jitar-compile uses source/target of jitar.json.
+          rootDir: './src',
+          outDir: './dist',
+          declaration: false,
+          sourceMap: false,
         },
         include: ['src'],
       },

@@ -1,12 +1,16 @@
-// Compile benchmark: generates an app of ~300 modules / ~1000 segmented procedures, then times
-// `jitar-compile --manifest-only` against `tsc --noEmit` on it, alternating, for N rounds.
+// Compile benchmark: generates an app of ~300 modules / ~1000 segmented procedures, then times, in
+// the same rounds with alternating order:
+//   - `jitar-compile --manifest-only` against `tsc --noEmit` (manifest generation vs type-check), and
+//   - `jitar-compile` (full build: type-check, manifest, generated modules, JavaScript of all segments)
+//     against `tsc -p <app>/tsconfig.json --outDir <app>/dist-tsc` (plain emitting build).
+// Both emitting builds start from an empty output folder each run (wiped outside the timing).
 //
 //   node bench/compile/run.mjs [--rounds=5] [--warmup=1] [--seed=1] [--modules=300] [--procedures=1000]
 //
 // Run `npm run build` first (or use `npm run bench`), so that lib/cli/jitar-compile.js is current.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +22,8 @@ const repo = resolve(here, '..', '..');
 const appDir = join(here, 'generated', 'app');
 const tscPath = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 const jitarCompilePath = join(repo, 'lib', 'cli', 'jitar-compile.js');
+const jitarDist = join(appDir, 'dist'); // jitar.json's target
+const tscDist = join(appDir, 'dist-tsc');
 
 // --- arguments -------------------------------------------------------------------------------
 
@@ -42,9 +48,10 @@ function parseArgs(argv) {
 // --- measuring -------------------------------------------------------------------------------
 
 // A measurement runs `node <script> ...args` in `cwd`. `measure` runs it once and returns the wall
-// time in ms; a non-zero exit stops the benchmark with the command's output.
-function createMeasurement(label, script, args, cwd) {
-  return { label, script, args, cwd, times: [] };
+// time in ms; a non-zero exit stops the benchmark with the command's output. `prepare` (optional)
+// runs before each run, outside the timing (used to wipe output folders).
+function createMeasurement(label, script, args, cwd, { prepare } = {}) {
+  return { label, script, args, cwd, prepare, times: [] };
 }
 
 function measure(label, script, args, cwd) {
@@ -62,7 +69,39 @@ function measure(label, script, args, cwd) {
   return elapsed;
 }
 
-const run = (m) => measure(m.label, m.script, m.args, m.cwd);
+const run = (m) => {
+  m.prepare?.();
+  return measure(m.label, m.script, m.args, m.cwd);
+};
+
+const wipe = (dir) => () => rmSync(dir, { recursive: true, force: true });
+
+// --- output checks ---------------------------------------------------------------------------
+
+// All files under `dir` (hidden folders included), relative to it, with '/' separators.
+function listFiles(dir, prefix = '') {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? listFiles(join(dir, entry.name), `${prefix}${entry.name}/`) : [`${prefix}${entry.name}`],
+  );
+}
+
+// What the full jitar build left in dist/: the app's JavaScript (outside .jitar/), how much of it
+// imports proxies, and the generated modules. Only an emitting build writes the app's JavaScript.
+function inspectJitarDist() {
+  const js = listFiles(jitarDist).filter((file) => file.endsWith('.js'));
+  const app = js.filter((file) => !file.startsWith('.jitar/'));
+  return {
+    total: js.length,
+    app: app.length,
+    appImportingProxies: app.filter((file) => readFileSync(join(jitarDist, file), 'utf8').includes('/.jitar/proxies/')).length,
+    segments: js.filter((file) => /^\.jitar\/segments\/[^/]+\.js$/.test(file)).length,
+    proxies: js.filter((file) => file.startsWith('.jitar/proxies/')).length,
+    manifest: existsSync(join(jitarDist, '.jitar', 'manifest.json')),
+  };
+}
+
+const countTscJs = () => listFiles(tscDist).filter((file) => file.endsWith('.js')).length;
 
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -98,27 +137,46 @@ console.log(`  domains / segments:   ${counts.domains} / ${counts.segments}`);
 const measurements = [];
 const notes = [];
 
-if (existsSync(jitarCompilePath)) {
-  measurements.push(
-    createMeasurement('jitar-compile --manifest-only', jitarCompilePath, ['--config', join(appDir, 'jitar.json'), '--manifest-only'], appDir),
-  );
+const JITAR_MANIFEST = 'jitar-compile --manifest-only';
+const TSC_CHECK = 'tsc --noEmit';
+const JITAR_BUILD = 'jitar-compile (full build)';
+const TSC_BUILD = 'tsc (emit to dist-tsc)';
+const hasJitar = existsSync(jitarCompilePath);
+
+if (hasJitar) {
+  measurements.push(createMeasurement(JITAR_MANIFEST, jitarCompilePath, ['--config', join(appDir, 'jitar.json'), '--manifest-only'], appDir));
 } else {
   notes.push(`lib/cli/jitar-compile.js does not exist (run \`npm run build\`): jitar-compile was not measured.`);
   console.log(`\n! ${notes.at(-1)}`);
 }
-measurements.push(createMeasurement('tsc --noEmit', tscPath, ['--noEmit', '-p', join(appDir, 'tsconfig.json')], appDir));
-// Later: a full `jitar-compile` build against plain `tsc` emit goes here, plus a target below.
+measurements.push(createMeasurement(TSC_CHECK, tscPath, ['--noEmit', '-p', join(appDir, 'tsconfig.json')], appDir));
+if (hasJitar) {
+  measurements.push(createMeasurement(JITAR_BUILD, jitarCompilePath, ['--config', join(appDir, 'jitar.json')], appDir, { prepare: wipe(jitarDist) }));
+}
+measurements.push(createMeasurement(TSC_BUILD, tscPath, ['-p', join(appDir, 'tsconfig.json'), '--outDir', tscDist], appDir, { prepare: wipe(tscDist) }));
 
 // Targets: `numerator` may take at most `factor` times the time of `denominator` (medians).
 const targets = [
-  { name: 'manifest generation at most 1.5x tsc --noEmit', numerator: 'jitar-compile --manifest-only', denominator: 'tsc --noEmit', factor: 1.5 },
+  { name: 'manifest generation at most 1.5x tsc --noEmit', numerator: JITAR_MANIFEST, denominator: TSC_CHECK, factor: 1.5 },
+  { name: 'full build (manifest + emit of all segments) at most 1.5x plain tsc build', numerator: JITAR_BUILD, denominator: TSC_BUILD, factor: 1.5 },
 ];
+
+// After a run of an emitting build: what it wrote (a build that writes nothing would time a no-op).
+function checkOutput(m) {
+  if (m.label === JITAR_BUILD) return { label: m.label, ...inspectJitarDist() };
+  if (m.label === TSC_BUILD) return { label: m.label, total: countTscJs() };
+  return undefined;
+}
+const outputChecks = new Map();
 
 // Warm-up rounds (not recorded) also check that the generated app type-checks and compiles.
 for (let round = 0; round < options.warmup; round++) {
   console.log(`\nWarm-up ${round + 1}/${options.warmup} ...`);
   for (const m of measurements) console.log(`  ${m.label}: ${ms(run(m))}`);
 }
+
+// The last timed run of each emitting build is inspected right after it ran (untimed), before the
+// other commands of the round can touch its output folder (the manifest-only run writes into dist/ too).
 
 // Alternate the order each round so that neither command always runs on a "warmer" machine.
 for (let round = 0; round < options.rounds; round++) {
@@ -128,6 +186,10 @@ for (let round = 0; round < options.rounds; round++) {
     const time = run(m);
     m.times.push(time);
     parts.push(`${m.label} ${ms(time)}`);
+    if (round === options.rounds - 1) {
+      const check = checkOutput(m);
+      if (check) outputChecks.set(m.label, check);
+    }
   }
   console.log(`Round ${round + 1}/${options.rounds}: ${parts.join(', ')}`);
 }
@@ -153,4 +215,30 @@ for (const target of targets) {
 console.log('');
 printTable(['target', 'ratio (median)', 'result'], targetRows);
 
+// Emit check: the app has counts.modules source modules, so each emitting build must write that many
+// app .js files; jitar also one entry per segment.
+let emitProblems = 0;
+console.log('\nEmit check (after the last timed run of each emitting build):');
+const jitarCheck = outputChecks.get(JITAR_BUILD);
+if (jitarCheck) {
+  const ok = jitarCheck.app === counts.modules && jitarCheck.segments === counts.segments && jitarCheck.manifest;
+  if (!ok) emitProblems++;
+  console.log(
+    `  ${ok ? '✓' : '✗'} ${JITAR_BUILD}: ${jitarCheck.total} .js files in dist/ — ${jitarCheck.app}/${counts.modules} app modules ` +
+      `(${jitarCheck.appImportingProxies} importing proxies), ${jitarCheck.segments}/${counts.segments} segment entries in .jitar/segments/, ` +
+      `${jitarCheck.proxies} proxies; manifest ${jitarCheck.manifest ? 'written' : 'MISSING'}`,
+  );
+}
+const tscCheck = outputChecks.get(TSC_BUILD);
+if (tscCheck) {
+  const ok = tscCheck.total === counts.modules;
+  if (!ok) emitProblems++;
+  console.log(`  ${ok ? '✓' : '✗'} ${TSC_BUILD}: ${tscCheck.total}/${counts.modules} .js files in dist-tsc/`);
+}
+
 for (const note of notes) console.log(`\nNote: ${note}`);
+
+if (emitProblems > 0) {
+  console.error('\n✗ An emitting build did not write what it should: its timings do not measure a full build.');
+  process.exit(1);
+}
