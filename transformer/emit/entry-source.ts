@@ -58,12 +58,7 @@ export function segmentEntrySource(segment: SegmentManifest, manifest: Manifest,
  */
 function classesOf(segment: string, procedures: ProcedureManifest[], manifest: Manifest, segments: SegmentMap): ClassManifest[]
 {
-    const used = new Set<string>();
-    for (const procedure of procedures)
-    {
-        const schemas = [procedure.result, ...procedure.parameters.flatMap(parameter => parameter.names.map(name => name.schema))];
-        for (const schema of schemas) collectClassKeys(schema, manifest.$defs, used, new Set());
-    }
+    const used = new Set(procedures.flatMap(procedure => [...classKeysOf(procedure, manifest.$defs)]));
     return manifest.classes.filter(item =>
     {
         if (item.segments.includes(segment)) return true;
@@ -73,7 +68,19 @@ function classesOf(segment: string, procedures: ProcedureManifest[], manifest: M
     });
 }
 
-export function collectClassKeys(schema: unknown, definitions: Record<string, JsonSchema>, keys: Set<string>, followed: Set<string>): void
+/** The keys of the registered classes that a procedure's parameters or result hold, however deep. */
+export function classKeysOf(procedure: ProcedureManifest, definitions: Record<string, JsonSchema>): Set<string>
+{
+    const keys = new Set<string>();
+    const followed = new Set<string>();
+    for (const schema of [procedure.result, ...procedure.parameters.flatMap(parameter => parameter.names.map(name => name.schema))])
+    {
+        collectClassKeys(schema, definitions, keys, followed);
+    }
+    return keys;
+}
+
+function collectClassKeys(schema: unknown, definitions: Record<string, JsonSchema>, keys: Set<string>, followed: Set<string>): void
 {
     if (schema === null || typeof schema !== 'object') return;
     if (Array.isArray(schema))

@@ -6,7 +6,7 @@ import type { Manifest } from '../../runtime/manifest.js';
 import { locationOf } from '../analysis/locations.js';
 import type { DisplayPaths } from '../config/display-paths.js';
 import { Codes, type DiagnosticBag } from '../diagnostics.js';
-import { collectClassKeys } from './entry-source.js';
+import { classKeysOf } from './entry-source.js';
 import { moduleOf, type ImportPlanner } from './import-planner.js';
 
 /**
@@ -59,16 +59,14 @@ export function checkImports(project: Project, planner: ImportPlanner, checker: 
  */
 export function checkClassModules(manifest: Manifest, planner: ImportPlanner, sourceRoot: string, paths: DisplayPaths, diagnostics: DiagnosticBag): void
 {
-    for (const item of manifest.classes)
+    const held = manifest.classes.filter(item => planner.segments.holdersOf(item.module).size > 0);
+    if (held.length === 0) return;
+    const keysOf = new Map(manifest.procedures.map(procedure => [procedure, classKeysOf(procedure, manifest.$defs)]));
+
+    for (const item of held)
     {
         const holders = planner.segments.holdersOf(item.module);
-        if (holders.size === 0) continue;
-        const users = manifest.procedures.filter(procedure =>
-        {
-            const keys = new Set<string>();
-            for (const schema of [procedure.result, ...procedure.parameters.flatMap(parameter => parameter.names.map(name => name.schema))]) collectClassKeys(schema, manifest.$defs, keys, new Set());
-            return keys.has(item.key);
-        });
+        const users = manifest.procedures.filter(procedure => keysOf.get(procedure)?.has(item.key) === true);
         const outside = [...new Set([...users.flatMap(procedure => procedure.segments), ...item.segments])].filter(segment => !holders.has(segment));
         if (outside.length === 0) continue;
         diagnostics.warning({ file: paths.display(join(sourceRoot, item.file)), ...item.position }, Codes.ClassInHeldModule,
