@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 
 import type { ExportedDeclarations, Project, SourceFile } from 'ts-morph';
 
+import { compareVersions } from '../runtime/rpc/versions.js';
 import { packageVersion } from '../runtime/version.js';
 import { MANIFEST_FORMAT, type Manifest, type ProcedureManifest, type SegmentManifest } from '../runtime/manifest.js';
 import { ClassRegistry } from './analysis/classes.js';
@@ -207,17 +208,5 @@ function describeSegments(segmentFiles: SegmentFile[], listed: ListedExport[], c
     return segmentFiles
         .map(file => ({ name: file.name, file: portableRelative(config.root, file.path), modules: [...modulesOf.get(file.name) ?? []].sort() }))
         .sort((a, b) => a.name.localeCompare(b.name));
-}
-
-export function compareVersions(a: string, b: string): number
-{
-    const left = a.split('.').map(Number);
-    const right = b.split('.').map(Number);
-    for (let index = 0; index < 3; index++)
-    {
-        const difference = (left[index] ?? 0) - (right[index] ?? 0);
-        if (difference !== 0) return difference;
-    }
-    return 0;
 }
 

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 
 import type * as ts from 'typescript';
 
 import { MANIFEST_PATH, type Manifest } from '../runtime/manifest.js';
-import { resolveFolders, type FolderKey } from './config/jitar-folders.js';
+import { readJitarConfig } from '../runtime/config/read-jitar-config.js';
 import { ImportPlanner } from './emit/import-planner.js';
 import { createImportRewriter } from './emit/import-rewriter.js';
 import { SegmentMap } from './emit/import-rule.js';
@@ -38,9 +38,7 @@ export default function jitarTransformer(program: ts.Program, config: JitarPlugi
         return () => sourceFile => sourceFile;
     };
 
-    const configFile = resolve(program.getCurrentDirectory(), config.jitarConfig ?? 'jitar.json');
-    const folders = existsSync(configFile) ? JSON.parse(readFileSync(configFile, 'utf8')) as Partial<Record<FolderKey, string>> : {};
-    const jitar = resolveFolders(existsSync(configFile) ? dirname(configFile) : program.getCurrentDirectory(), folders);
+    const jitar = readJitarConfig(program.getCurrentDirectory(), config.jitarConfig);
 
     const manifestFile = join(jitar.target, MANIFEST_PATH);
     if (!existsSync(manifestFile)) return fail(`no manifest at '${relative(program.getCurrentDirectory(), manifestFile)}': run 'jitar-compile --manifest-only' before tspc`);

@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import { Codes, type DiagnosticBag } from '../diagnostics.js';
 import { describeJsonKind, parseJsonDocument } from './json-document.js';
 import type { DisplayPaths } from './display-paths.js';
-import { FOLDER_DEFAULTS, isFolderKey, resolveFolders, type FolderKey, type JitarConfig } from './jitar-folders.js';
+import { FOLDER_DEFAULTS, isFolderKey, resolveFolders, type FolderKey, type JitarConfig } from '../../runtime/config/jitar-folders.js';
 
 export type { JitarConfig };
 

@@ -2,6 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 import { ACCESS_LEVELS, type Access, type SourceLocation } from '../../runtime/manifest.js';
+import { parseVersion } from '../../runtime/rpc/versions.js';
 import { Codes, type DiagnosticBag } from '../diagnostics.js';
 import type { DisplayPaths } from './display-paths.js';
 import { describeJsonKind, parseJsonDocument, type JsonNode } from './json-document.js';
@@ -31,7 +32,6 @@ export interface SegmentFile
 
 const SETTING_KEYS = ['access', 'version', 'as'] as const;
 
-const VERSION_PATTERN = /^\d+(\.\d+){0,2}$/;
 const ALIAS_PATTERN = /^[A-Za-z_$][\w$]*$/;
 
 export function listJsonFiles(folder: string): string[]
@@ -41,14 +41,6 @@ export function listJsonFiles(folder: string): string[]
         .filter(entry => entry.isFile() && entry.name.endsWith('.json'))
         .map(entry => join(entry.parentPath, entry.name))
         .sort();
-}
-
-/** `1` and `1.2` are shorthands for `1.0.0` and `1.2.0`, as in the version request header. */
-export function normalizeVersion(version: string): string
-{
-    const parts = version.split('.').map(part => String(Number(part)));
-    while (parts.length < 3) parts.push('0');
-    return parts.join('.');
 }
 
 export function readSegmentFiles(folder: string, paths: DisplayPaths, diagnostics: DiagnosticBag): SegmentFile[]
@@ -152,14 +144,17 @@ function readSettings(entry: SegmentEntry, settings: JsonNode, diagnostics: Diag
                 entry.access = access;
                 break;
             }
-            case 'version':
-                if (!VERSION_PATTERN.test(value.value))
+            case 'version': {
+                // `1` and `1.2` are shorthands for `1.0.0` and `1.2.0`, as in the version request header.
+                const version = value.value === '' ? undefined : parseVersion(value.value);
+                if (version === undefined)
                 {
                     diagnostics.error(value.location, Codes.InvalidVersion, `Invalid version '${value.value}' for ${where}; use major.minor.patch, like 1.0.0`);
                     valid = false;
                 }
-                else entry.version = normalizeVersion(value.value);
+                else entry.version = version;
                 break;
+            }
             case 'as':
                 if (!ALIAS_PATTERN.test(value.value))
                 {

@@ -1,0 +1,123 @@
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+
+import type { RpcCall, RpcHandler } from '../rpc/rpc-handler.js';
+import type { AssetWhitelist } from '../services/asset-whitelist.js';
+import type { HealthChecks } from '../services/health-checks.js';
+
+export interface HttpParts
+{
+    /** Absent on services that serve no procedures (repository). */
+    rpc?: RpcHandler;
+    health: HealthChecks;
+    assets?: { root: string; whitelist: AssetWhitelist };
+}
+
+export interface HttpOptions
+{
+    logLevel: string;
+    bodyLimit?: number;
+}
+
+/**
+ * The one module that knows Fastify: it translates HTTP into RPC calls and answers, and serves health
+ * and assets. Everything else in the runtime is transport-free.
+ */
+export async function createHttpServer(parts: HttpParts, options: HttpOptions): Promise<FastifyInstance>
+{
+    const server = Fastify({
+        logger: { level: options.logLevel },
+        bodyLimit: options.bodyLimit,
+        // Request bodies with these keys are refused before any of our code sees them.
+        onProtoPoisoning: 'error',
+        onConstructorPoisoning: 'error'
+    });
+
+    server.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
+    {
+        done(null, formToObject(body as string));
+    });
+
+    server.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) =>
+    {
+        const status = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
+        if (status >= 500) server.log.error(error);
+        void reply.status(status).type('text/plain').send(status === 413 ? 'Request body is too large' : error.message);
+    });
+
+    server.setNotFoundHandler((_request, reply) =>
+    {
+        void reply.status(404).type('text/plain').send('Not found');
+    });
+
+    const { rpc, health, assets } = parts;
+    if (rpc !== undefined)
+    {
+        server.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/rpc/*', handler: (request, reply) => answerRpc(rpc, request, reply) });
+    }
+
+    server.get('/health', async (_request, reply) => reply.type('application/json').send(await health.report()));
+    server.get('/health/status', async (_request, reply) => reply.type('text/plain').send(String(await health.isHealthy())));
+
+    if (assets !== undefined)
+    {
+        await server.register(fastifyStatic, { root: assets.root, serve: false });
+        server.get('/*', async (request, reply) =>
+        {
+            const file = assets.whitelist.resolve(request.url);
+            if (file === undefined) return reply.status(404).type('text/plain').send('Not found');
+            return reply.sendFile(file);
+        });
+    }
+
+    return server;
+}
+
+async function answerRpc(rpc: RpcHandler, request: FastifyRequest, reply: FastifyReply): Promise<void>
+{
+    const call = toRpcCall(request);
+    if (typeof call === 'string')
+    {
+        await reply.status(400).type('text/plain').send(call);
+        return;
+    }
+    const answer = await rpc.handle(call);
+    await reply.status(answer.status).headers(answer.headers).send(answer.body);
+}
+
+/** The RPC call an HTTP request makes, or the reason it makes none. */
+function toRpcCall(request: FastifyRequest): RpcCall | string
+{
+    const headers = Object.fromEntries(Object.entries(request.headers)
+        .filter((entry): entry is [string, string | string[]] => entry[1] !== undefined)
+        .map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]));
+    const query = { ...request.query as Record<string, unknown> };
+    const serialized = query.serialize === 'true' || headers['x-jitar-data-encoding'] === 'serialized';
+    delete query.serialize;
+    const fqn = (request.params as { '*': string })['*'];
+    const version = headers['x-jitar-procedure-version'];
+
+    if (request.method === 'OPTIONS')
+    {
+        const mode = headers['access-control-request-method'] === undefined ? 'dry-run' : 'preflight';
+        return { fqn, version, args: query, source: 'query', headers, serialized, mode };
+    }
+    if (request.method === 'GET') return { fqn, version, args: query, source: 'query', headers, serialized, mode: 'call' };
+
+    const body: unknown = request.body;
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return 'Request body must be a JSON object of arguments by parameter name';
+    const isForm = (headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+    return { fqn, version, args: body as Record<string, unknown>, source: isForm ? 'query' : 'body', headers, serialized, mode: 'call' };
+}
+
+/** Form fields as arguments; a repeated field becomes an array. */
+function formToObject(body: string): Record<string, unknown>
+{
+    const result: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    for (const [key, value] of new URLSearchParams(body))
+    {
+        const existing = result[key];
+        result[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+    }
+    return result;
+}

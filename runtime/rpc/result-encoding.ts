@@ -1,0 +1,35 @@
+/** An answer as HTTP carries it: the body and its two content types (COMPAT's result table). */
+export interface EncodedResult
+{
+    contentType: string;
+    /** The logical type of the result, for Jitar clients. */
+    jitarContentType: string;
+    body: string;
+}
+
+/**
+ * Encodes a procedure's result. Objects go out as JSON, in serialized form when the caller asked for it;
+ * a BigInt becomes its decimal string instead of making JSON.stringify throw.
+ */
+export function encodeResult(result: unknown, serialize: ((value: unknown) => unknown) | undefined): EncodedResult
+{
+    switch (typeof result)
+    {
+        case 'string': return { contentType: 'text/plain', jitarContentType: 'text/plain', body: result };
+        case 'bigint': return serialize === undefined
+            ? { contentType: 'text/plain', jitarContentType: 'text/plain', body: result.toString() }
+            : json(serialize(result));
+        case 'number': return { contentType: 'text/plain', jitarContentType: 'application/number', body: String(result) };
+        case 'boolean': return { contentType: 'text/plain', jitarContentType: 'application/boolean', body: String(result) };
+        case 'undefined': return { contentType: 'text/plain', jitarContentType: 'application/undefined', body: '' };
+        default:
+            if (result === null) return { contentType: 'text/plain', jitarContentType: 'application/null', body: '' };
+            return json(serialize === undefined ? result : serialize(result));
+    }
+}
+
+function json(value: unknown): EncodedResult
+{
+    const body = JSON.stringify(value, (_key, item: unknown) => typeof item === 'bigint' ? item.toString() : item) ?? '';
+    return { contentType: 'application/json', jitarContentType: 'application/json', body };
+}

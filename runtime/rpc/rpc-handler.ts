@@ -1,0 +1,177 @@
+import { BadRequest, ProcedureNotFound, statusOf, Unauthorized } from '../errors.js';
+import type { ProcedureRuntime } from '../core/procedure-runtime.js';
+import type { Manifest, ProcedureManifest } from '../manifest.js';
+import { runChain, type Middleware } from '../middleware/middleware.js';
+import { Request } from '../middleware/request.js';
+import { Response } from '../middleware/response.js';
+import type { ArgumentValidator } from './argument-validator.js';
+import { encodeResult } from './result-encoding.js';
+import { compareVersions, parseVersion } from './versions.js';
+
+/** An RPC request, whatever transport brought it. Header names are lower-cased. */
+export interface RpcCall
+{
+    fqn: string;
+    /** The `x-jitar-procedure-version` header as sent. */
+    version: string | undefined;
+    args: Record<string, unknown>;
+    /** Where the arguments came from: query strings are text, and get coerced to the declared types. */
+    source: 'query' | 'body';
+    headers: Record<string, string>;
+    /** Arguments and result in serialized form (`?serialize=true` or `x-jitar-data-encoding: serialized`). */
+    serialized: boolean;
+    /** `dry-run` checks the arguments and runs nothing; `preflight` only runs the middleware (CORS). */
+    mode: 'call' | 'dry-run' | 'preflight';
+}
+
+export interface RpcAnswer
+{
+    status: number;
+    headers: Record<string, string>;
+    body: string;
+}
+
+/** Turns values into their serialized form and back; the serialization module implements it. */
+export interface ValueCodec
+{
+    serialize(value: unknown): unknown;
+    deserialize(value: unknown): unknown;
+}
+
+export interface RpcHandlerOptions
+{
+    trustKey?: string;
+    middleware: readonly Middleware[];
+    codec: ValueCodec;
+    /** Told about failures that are the server's fault (status 500), for the log. */
+    onServerError?: (error: unknown, call: RpcCall) => void;
+}
+
+/**
+ * The RPC API of the seed, without a transport: version selection, access, middleware, validation,
+ * the call, and the answer as status, headers and body. The Fastify adapter only translates HTTP.
+ */
+export class RpcHandler
+{
+    readonly #exposed = new Map<string, ProcedureManifest[]>();
+    readonly #runtime: ProcedureRuntime;
+    readonly #validator: ArgumentValidator;
+    readonly #options: RpcHandlerOptions;
+
+    constructor(manifest: Manifest, runtime: ProcedureRuntime, validator: ArgumentValidator, options: RpcHandlerOptions)
+    {
+        // Private procedures are never reachable over the network: to a caller they do not exist.
+        for (const procedure of manifest.procedures)
+        {
+            if (procedure.access === 'private' || !runtime.holds(procedure.fqn, procedure.version)) continue;
+            const versions = this.#exposed.get(procedure.fqn) ?? [];
+            versions.push(procedure);
+            this.#exposed.set(procedure.fqn, versions.sort((a, b) => compareVersions(a.version, b.version)));
+        }
+        this.#runtime = runtime;
+        this.#validator = validator;
+        this.#options = options;
+    }
+
+    /** The FQNs this process serves over RPC. */
+    get fqns(): string[]
+    {
+        return [...this.#exposed.keys()].sort();
+    }
+
+    /** Exact version, else the greatest one below the requested version. */
+    select(fqn: string, version: string): ProcedureManifest | undefined
+    {
+        const versions = this.#exposed.get(fqn) ?? [];
+        return versions.findLast(procedure => compareVersions(procedure.version, version) <= 0);
+    }
+
+    async handle(call: RpcCall): Promise<RpcAnswer>
+    {
+        try
+        {
+            return this.#answer(await this.#respond(call), call);
+        }
+        catch (error)
+        {
+            return this.#answer(new Response(statusOf(error), error), call);
+        }
+    }
+
+    async #respond(call: RpcCall): Promise<Response>
+    {
+        if (call.mode === 'preflight')
+        {
+            return runChain(this.#options.middleware, new Request(call.fqn, '0.0.0', {}, call.headers), async () => new Response(204, undefined));
+        }
+
+        const version = parseVersion(call.version);
+        if (version === undefined) throw new BadRequest(`Invalid version number '${call.version}'`);
+        const procedure = this.select(call.fqn, version);
+        if (procedure === undefined) throw new ProcedureNotFound(call.fqn, version);
+        if (procedure.access === 'protected' && (this.#options.trustKey === undefined || call.headers['x-jitar-trust-key'] !== this.#options.trustKey))
+        {
+            throw new Unauthorized('Request not trusted');
+        }
+
+        const args = call.serialized ? this.#options.codec.deserialize(call.args) as Record<string, unknown> : call.args;
+        const request = new Request(procedure.fqn, procedure.version, args, call.headers);
+        return runChain(this.#options.middleware, request, () => this.#run(procedure, request, call));
+    }
+
+    async #run(procedure: ProcedureManifest, request: Request, call: RpcCall): Promise<Response>
+    {
+        const args = withStarArguments(procedure, request.args);
+        const problem = this.#validator.check(procedure, args, call.source === 'query' && !call.serialized);
+        if (problem !== undefined) return new Response(400, new BadRequest(problem));
+        if (call.mode === 'dry-run') return new Response(200, undefined);
+
+        try
+        {
+            return new Response(200, await this.#runtime.handle(procedure.fqn, procedure.version, args));
+        }
+        catch (error)
+        {
+            return new Response(statusOf(error), error);
+        }
+    }
+
+    #answer(response: Response, call: RpcCall): RpcAnswer
+    {
+        const headers = response.headers;
+        if (headers.location !== undefined) return { status: 302, headers, body: '' };
+        if (response.status === 204) return { status: 204, headers, body: '' };
+
+        if (response.status >= 400 && response.result instanceof Error)
+        {
+            if (response.status >= 500) this.#options.onServerError?.(response.result, call);
+            const encoded = call.serialized
+                ? encodeResult(response.result, value => this.#options.codec.serialize(value))
+                : { contentType: 'text/plain', jitarContentType: 'text/plain', body: response.result.message };
+            return { status: response.status, headers: { ...headers, 'content-type': encoded.contentType, 'x-jitar-content-type': encoded.jitarContentType }, body: encoded.body };
+        }
+
+        const encoded = encodeResult(response.result, call.serialized ? value => this.#options.codec.serialize(value) : undefined);
+        return { status: response.status, headers: { ...headers, 'content-type': encoded.contentType, 'x-jitar-content-type': encoded.jitarContentType }, body: encoded.body };
+    }
+}
+
+/**
+ * Middleware may set `*name` arguments: they override what the caller sent for a parameter `name`, and
+ * vanish for procedures without one.
+ */
+function withStarArguments(procedure: ProcedureManifest, args: Record<string, unknown>): Record<string, unknown>
+{
+    const result: Record<string, unknown> = {};
+    const starred: [string, unknown][] = [];
+    for (const [key, value] of Object.entries(args))
+    {
+        if (key.startsWith('*')) starred.push([key.slice(1), value]);
+        else result[key] = value;
+    }
+    for (const [name, value] of starred)
+    {
+        if (procedure.parameters.some(parameter => parameter.names.some(wireName => wireName.name === name))) result[name] = value;
+    }
+    return result;
+}

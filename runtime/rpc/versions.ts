@@ -1,0 +1,23 @@
+/** Versions as requests name them: `1`, `1.2` and `1.2.3` are allowed, absent means 0.0.0. */
+const VERSION = /^\d+(\.\d+){0,2}$/;
+
+export function parseVersion(text: string | undefined): string | undefined
+{
+    if (text === undefined || text === '') return '0.0.0';
+    if (!VERSION.test(text)) return undefined;
+    const parts = text.split('.').map(part => String(Number(part)));
+    while (parts.length < 3) parts.push('0');
+    return parts.join('.');
+}
+
+export function compareVersions(a: string, b: string): number
+{
+    const left = a.split('.').map(Number);
+    const right = b.split('.').map(Number);
+    for (let index = 0; index < 3; index++)
+    {
+        const difference = (left[index] ?? 0) - (right[index] ?? 0);
+        if (difference !== 0) return difference;
+    }
+    return 0;
+}

@@ -1,0 +1,489 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { loadServiceConfig, ServiceConfigError, SERVICE_DEFAULTS, type LoadServiceConfigOptions, type ServiceConfig } from '../../runtime/services/service-config.js';
+import { parseEnvContent } from '../../runtime/services/env-file.js';
+
+let dir: string;
+
+beforeEach(() =>
+{
+    dir = mkdtempSync(join(tmpdir(), 'jitar-service-config-'));
+    mkdirSync(join(dir, 'services'));
+});
+
+afterEach(() =>
+{
+    rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes `services/<name>` (JSON unless `content` is already text) and returns its path relative to `dir`. */
+function write(name: string, content: unknown): string
+{
+    const file = `services/${name}`;
+    writeFileSync(join(dir, file), typeof content === 'string' ? content : JSON.stringify(content, null, 4));
+    return file;
+}
+
+/** Loads `content` as services/<name>, in `dir`, with an empty environment unless given. */
+function load(content: unknown, options: LoadServiceConfigOptions = {}, name = 'test.json'): ServiceConfig
+{
+    return loadServiceConfig(write(name, content), { cwd: dir, env: {}, ...options });
+}
+
+/** The message of the ServiceConfigError that loading `content` throws. */
+function failure(content: unknown, options: LoadServiceConfigOptions = {}, name = 'test.json'): string
+{
+    try
+    {
+        load(content, options, name);
+    }
+    catch (error)
+    {
+        expect(error).toBeInstanceOf(ServiceConfigError);
+        expect(error).toBeInstanceOf(Error);
+        const message = (error as ServiceConfigError).message;
+        expect(message).not.toContain('\n');
+        return message;
+    }
+    throw new Error('expected the load to fail');
+}
+
+const URL_ONLY = { url: 'http://127.0.0.1:3000' };
+
+const common = (file = 'services/test.json') => ({
+    file: join(dir, file),
+    url: 'http://127.0.0.1:3000',
+    protocol: 'http',
+    host: '127.0.0.1',
+    port: 3000,
+    setUp: [],
+    tearDown: [],
+    healthChecks: [],
+    middleware: []
+});
+
+describe('every service kind, with its defaults', () =>
+{
+    test('standalone', () =>
+    {
+        expect(load({ ...URL_ONLY, standalone: { segments: ['default'] } })).toStrictEqual({
+            kind: 'standalone', ...common(),
+            segments: ['default'],
+            assets: [], assetRoot: undefined, indexFilename: 'index.html', serveIndexOnNotFound: false,
+            trustKey: undefined
+        });
+    });
+
+    test('standalone with every field', () =>
+    {
+        const config = load({
+            url: 'http://localhost:8080',
+            setUp: ['./setUp'], tearDown: ['./tearDown'], healthChecks: ['./health/db'], middleware: ['./auth', './log'],
+            standalone: { segments: ['a', 'b'], assets: ['*.html', 'assets/**/*'], assetRoot: './public', indexFilename: 'app.html', serveIndexOnNotFound: true, trustKey: 'secret' }
+        });
+        expect(config).toStrictEqual({
+            kind: 'standalone', ...common(),
+            url: 'http://localhost:8080', host: 'localhost', port: 8080,
+            setUp: ['./setUp'], tearDown: ['./tearDown'], healthChecks: ['./health/db'], middleware: ['./auth', './log'],
+            segments: ['a', 'b'],
+            assets: ['*.html', 'assets/**/*'], assetRoot: './public', indexFilename: 'app.html', serveIndexOnNotFound: true,
+            trustKey: 'secret'
+        });
+    });
+
+    test('worker', () =>
+    {
+        expect(load({ ...URL_ONLY, worker: { segments: ['orders'], gateway: 'http://127.0.0.1:2000' } })).toStrictEqual({
+            kind: 'worker', ...common(),
+            segments: ['orders'], gateway: 'http://127.0.0.1:2000', trustKey: undefined, reportInterval: 5000
+        });
+    });
+
+    test('a worker without a gateway serves alone', () =>
+    {
+        const config = load({ ...URL_ONLY, worker: { segments: ['default'], trustKey: 'k', reportInterval: 1000 } });
+        expect(config).toMatchObject({ kind: 'worker', gateway: undefined, trustKey: 'k', reportInterval: 1000 });
+    });
+
+    test('gateway', () =>
+    {
+        expect(load({ ...URL_ONLY, gateway: {} })).toStrictEqual({
+            kind: 'gateway', ...common(),
+            monitorInterval: 5000, trustKey: undefined, unavailableThreshold: 6000, stoppedThreshold: 18000
+        });
+    });
+
+    test('gateway with root remoteWorker thresholds', () =>
+    {
+        const config = load({ ...URL_ONLY, remoteWorker: { unavailableThreshold: 2000, stoppedThreshold: 9000 }, gateway: { monitorInterval: 1000, trustKey: 'k' } });
+        expect(config).toMatchObject({ kind: 'gateway', monitorInterval: 1000, trustKey: 'k', unavailableThreshold: 2000, stoppedThreshold: 9000 });
+        expect(load({ ...URL_ONLY, remoteWorker: { stoppedThreshold: 30000 }, gateway: {} })).toMatchObject({ unavailableThreshold: 6000, stoppedThreshold: 30000 });
+    });
+
+    test('repository', () =>
+    {
+        expect(load({ ...URL_ONLY, repository: { assets: ['index.html'] } })).toStrictEqual({
+            kind: 'repository', ...common(),
+            assets: ['index.html'], assetRoot: undefined, indexFilename: 'index.html', serveIndexOnNotFound: false
+        });
+    });
+
+    test('proxy to a gateway, with a repository', () =>
+    {
+        expect(load({ ...URL_ONLY, proxy: { gateway: 'http://127.0.0.1:2000', repository: 'http://127.0.0.1:4000' } })).toStrictEqual({
+            kind: 'proxy', ...common(),
+            rpcTarget: { kind: 'gateway', url: 'http://127.0.0.1:2000' }, repository: 'http://127.0.0.1:4000'
+        });
+    });
+
+    test('proxy to a worker', () =>
+    {
+        expect(load({ ...URL_ONLY, proxy: { worker: 'http://127.0.0.1:5000' } })).toMatchObject({
+            kind: 'proxy', rpcTarget: { kind: 'worker', url: 'http://127.0.0.1:5000' }, repository: undefined
+        });
+    });
+
+    test('the defaults are exported', () =>
+    {
+        expect(SERVICE_DEFAULTS).toEqual({ reportInterval: 5000, monitorInterval: 5000, unavailableThreshold: 6000, stoppedThreshold: 18000, indexFilename: 'index.html', serveIndexOnNotFound: false });
+    });
+
+    test('the kind narrows the type', () =>
+    {
+        const config = load({ ...URL_ONLY, worker: { segments: ['default'] } });
+        const interval: number = config.kind === 'worker' ? config.reportInterval : 0;
+        expect(interval).toBe(5000);
+    });
+
+    test('file is absolute, also when the file is given by an absolute path', () =>
+    {
+        write('abs.json', { ...URL_ONLY, gateway: {} });
+        expect(loadServiceConfig(join(dir, 'services/abs.json'), { cwd: '/', env: {} }).file).toBe(join(dir, 'services/abs.json'));
+    });
+});
+
+describe('urls', () =>
+{
+    test('default ports, https, a trailing slash, IPv6', () =>
+    {
+        expect(load({ url: 'http://example.com', gateway: {} })).toMatchObject({ url: 'http://example.com', protocol: 'http', host: 'example.com', port: 80 });
+        expect(load({ url: 'https://example.com/', gateway: {} })).toMatchObject({ url: 'https://example.com', protocol: 'https', host: 'example.com', port: 443 });
+        expect(load({ url: 'http://example.com:80', gateway: {} })).toMatchObject({ url: 'http://example.com', port: 80 });
+        expect(load({ url: 'HTTPS://Example.COM:8443', gateway: {} })).toMatchObject({ url: 'https://example.com:8443', protocol: 'https', host: 'example.com', port: 8443 });
+        expect(load({ url: 'http://[::1]:3000', gateway: {} })).toMatchObject({ url: 'http://[::1]:3000', host: '::1', port: 3000 });
+    });
+
+    test.each([
+        ['localhost:3000', 'must start with http:// or https://'],
+        ['127.0.0.1:3000', 'must start with http:// or https://'],
+        ['ftp://127.0.0.1:3000', 'must use http:// or https://'],
+        ['http://127.0.0.1:99999', 'cannot be parsed (check the host name and that the port is from 1 to 65535)'],
+        ['http://127.0.0.1:0', 'uses port 0, which cannot be reached'],
+        ['http://127.0.0.1:3000/api', 'must not have a path, query or fragment'],
+        ['http://127.0.0.1:3000?x=1', 'must not have a path, query or fragment'],
+        ['http://user:pw@127.0.0.1:3000', 'must not hold a user name or password']
+    ])('%s is not a service url', (url, reason) =>
+    {
+        expect(failure({ url, gateway: {} })).toBe(`services/test.json: 'url' is not a valid service URL: "${url}" ${reason}; write it like "http://127.0.0.1:3000"`);
+    });
+
+    test('remote urls are checked and normalized the same way', () =>
+    {
+        expect(load({ ...URL_ONLY, worker: { segments: ['a'], gateway: 'http://gateway:2000/' } })).toMatchObject({ gateway: 'http://gateway:2000' });
+        expect(failure({ ...URL_ONLY, worker: { segments: ['a'], gateway: 'gateway:2000' } }))
+            .toBe(`services/test.json: 'worker.gateway' is not a valid service URL: "gateway:2000" must start with http:// or https://; write it like "http://127.0.0.1:3000"`);
+        expect(failure({ ...URL_ONLY, proxy: { gateway: 'http://gateway:2000', repository: 'http://repo/assets' } }))
+            .toBe(`services/test.json: 'proxy.repository' is not a valid service URL: "http://repo/assets" must not have a path, query or fragment; write it like "http://127.0.0.1:3000"`);
+    });
+
+    test('a url that is not a string', () =>
+    {
+        expect(failure({ url: 3000, gateway: {} })).toBe(`services/test.json: 'url' must be a URL string, not 3000`);
+    });
+});
+
+describe('aliases', () =>
+{
+    test('middlewares is middleware', () =>
+    {
+        expect(load({ ...URL_ONLY, middlewares: ['./cors'], gateway: {} })).toMatchObject({ middleware: ['./cors'] });
+    });
+
+    test('index is indexFilename, in a standalone and in a repository', () =>
+    {
+        expect(load({ ...URL_ONLY, standalone: { segments: ['a'], index: 'main.html' } })).toMatchObject({ indexFilename: 'main.html' });
+        expect(load({ ...URL_ONLY, repository: { index: 'main.html' } })).toMatchObject({ indexFilename: 'main.html' });
+    });
+
+    test('an alias and its canonical name together', () =>
+    {
+        expect(failure({ ...URL_ONLY, middleware: [], middlewares: [], gateway: {} }))
+            .toBe(`services/test.json: both 'middlewares' and 'middleware' are given; they mean the same, keep one`);
+        expect(failure({ ...URL_ONLY, repository: { index: 'a.html', indexFilename: 'b.html' } }))
+            .toBe(`services/test.json: both 'repository.index' and 'repository.indexFilename' are given; they mean the same, keep one`);
+    });
+
+    test('errors name the key as the file writes it', () =>
+    {
+        expect(failure({ ...URL_ONLY, middlewares: ['./a', 7], gateway: {} })).toBe(`services/test.json: 'middlewares[1]' must be a string, not 7`);
+        expect(failure({ ...URL_ONLY, standalone: { segments: ['a'], index: false } })).toBe(`services/test.json: 'standalone.index' must be a string, not false`);
+    });
+
+    test('index is not an alias in a worker', () =>
+    {
+        expect(failure({ ...URL_ONLY, worker: { segments: ['a'], index: 'x.html' } }))
+            .toBe(`services/test.json: unknown key 'index' in 'worker'; known keys are segments, gateway, trustKey, reportInterval`);
+    });
+});
+
+describe('${VAR}', () =>
+{
+    const workerWith = (gateway: string) => ({ ...URL_ONLY, worker: { segments: ['default'], gateway } });
+
+    test('from the environment', () =>
+    {
+        expect(load(workerWith('${GATEWAY_URL}'), { env: { GATEWAY_URL: 'http://gateway:2000' } })).toMatchObject({ gateway: 'http://gateway:2000' });
+    });
+
+    test('process.env by default', () =>
+    {
+        process.env.JITAR_TEST_SERVICE_PORT = '3456';
+        try
+        {
+            expect(loadServiceConfig(write('env.json', { url: 'http://127.0.0.1:${JITAR_TEST_SERVICE_PORT}', gateway: {} }), { cwd: dir })).toMatchObject({ port: 3456 });
+        }
+        finally
+        {
+            delete process.env.JITAR_TEST_SERVICE_PORT;
+        }
+    });
+
+    test('from .env in cwd', () =>
+    {
+        writeFileSync(join(dir, '.env'), '# the gateway\nGATEWAY_URL=http://from-file:2000\nexport TRUST="a key"\n');
+        const config = load({ ...URL_ONLY, worker: { segments: ['default'], gateway: '${GATEWAY_URL}', trustKey: '${TRUST}' } });
+        expect(config).toMatchObject({ gateway: 'http://from-file:2000', trustKey: 'a key' });
+    });
+
+    test('from a named env file', () =>
+    {
+        writeFileSync(join(dir, 'production.env'), 'GATEWAY_URL=http://prod:2000\n');
+        writeFileSync(join(dir, '.env'), 'GATEWAY_URL=http://dev:2000\n');
+        expect(load(workerWith('${GATEWAY_URL}'), { envFile: 'production.env' })).toMatchObject({ gateway: 'http://prod:2000' });
+    });
+
+    test('the environment overrides the file; an undefined entry does not', () =>
+    {
+        writeFileSync(join(dir, '.env'), 'GATEWAY_URL=http://from-file:2000\nTRUST=file-key\n');
+        const config = load({ ...URL_ONLY, worker: { segments: ['default'], gateway: '${GATEWAY_URL}', trustKey: '${TRUST}' } },
+            { env: { GATEWAY_URL: 'http://from-env:2000', TRUST: undefined } });
+        expect(config).toMatchObject({ gateway: 'http://from-env:2000', trustKey: 'file-key' });
+    });
+
+    test('inside a larger string, several times, in arrays and at every level', () =>
+    {
+        const config = load({
+            url: 'http://${HOST}:${PORT}',
+            setUp: ['./${APP}/setUp'],
+            standalone: { segments: ['${APP}', 'shared'], assetRoot: '${HOME_DIR}/public' }
+        }, { env: { HOST: 'example.com', PORT: '3000', APP: 'shop', HOME_DIR: '/srv' } });
+        expect(config).toMatchObject({ url: 'http://example.com:3000', port: 3000, setUp: ['./shop/setUp'], segments: ['shop', 'shared'], assetRoot: '/srv/public' });
+    });
+
+    test('a replaced value is not scanned again, and a lone $ stays', () =>
+    {
+        expect(load({ ...URL_ONLY, gateway: { trustKey: 'pa$$${KEY}' } }, { env: { KEY: '${OTHER}' } })).toMatchObject({ trustKey: 'pa$$${OTHER}' });
+    });
+
+    test('a value that is one variable gives numbers and booleans', () =>
+    {
+        const env = { INTERVAL: '2500', SPA: 'true' };
+        expect(load({ ...URL_ONLY, worker: { segments: ['a'], reportInterval: '${INTERVAL}' } }, { env })).toMatchObject({ reportInterval: 2500 });
+        expect(load({ ...URL_ONLY, repository: { serveIndexOnNotFound: '${SPA}' } }, { env })).toMatchObject({ serveIndexOnNotFound: true });
+        expect(failure({ ...URL_ONLY, worker: { segments: ['a'], reportInterval: '${SPA}' } }, { env }))
+            .toBe(`services/test.json: 'worker.reportInterval' must be a positive number of milliseconds, not true (from \${SPA})`);
+        expect(failure({ ...URL_ONLY, worker: { segments: ['a'], reportInterval: '${INTERVAL}ms' } }, { env }))
+            .toBe(`services/test.json: 'worker.reportInterval' must be a positive number of milliseconds, not "\${INTERVAL}ms"`);
+    });
+
+    test('an unset variable names the variable, the file and the key', () =>
+    {
+        expect(failure(workerWith('${GATEWAY_URL}'), {}, 'worker.json'))
+            .toBe(`services/worker.json: 'worker.gateway' uses \${GATEWAY_URL}, which is not set; set it in the environment or in a .env file`);
+    });
+
+    test('an unset variable, with a .env file that lacks it', () =>
+    {
+        writeFileSync(join(dir, '.env'), 'OTHER=1\n');
+        expect(failure({ url: 'http://${HOST}:3000', gateway: {} }))
+            .toBe(`services/test.json: 'url' uses \${HOST}, which is not set; set it in the environment or in .env`);
+        writeFileSync(join(dir, 'prod.env'), 'OTHER=1\n');
+        expect(failure({ ...URL_ONLY, standalone: { segments: ['a', '${SEGMENT}'] } }, { envFile: 'prod.env' }))
+            .toBe(`services/test.json: 'standalone.segments[1]' uses \${SEGMENT}, which is not set; set it in the environment or in prod.env`);
+    });
+
+    test('a variable that is set but empty counts as set', () =>
+    {
+        expect(load({ ...URL_ONLY, gateway: { trustKey: 'k${SUFFIX}' } }, { env: { SUFFIX: '' } })).toMatchObject({ trustKey: 'k' });
+        expect(failure({ ...URL_ONLY, gateway: { trustKey: '${KEY}' } }, { env: { KEY: '' } }))
+            .toBe(`services/test.json: 'gateway.trustKey' must not be empty (it is "" from \${KEY})`);
+    });
+
+    test('a malformed reference', () =>
+    {
+        expect(failure({ ...URL_ONLY, gateway: { trustKey: '${KEY' } }))
+            .toBe(`services/test.json: 'gateway.trustKey' has a '\${' without its closing '}'; a variable is written \${NAME}`);
+        expect(failure({ ...URL_ONLY, gateway: { trustKey: '${1KEY}' } }))
+            .toBe(`services/test.json: 'gateway.trustKey' uses \${1KEY}, which is not a variable name (letters, digits and _, not starting with a digit)`);
+    });
+
+    test('a named env file that does not exist', () =>
+    {
+        expect(failure({ ...URL_ONLY, gateway: {} }, { envFile: 'missing.env' })).toBe('missing.env: file not found');
+    });
+
+    test('a line of the env file that is not NAME=value', () =>
+    {
+        writeFileSync(join(dir, '.env'), 'A=1\nGATEWAY_URL\nB=2\n');
+        expect(failure(workerWith('${B}'))).toBe('.env:2: expected NAME=value, not "GATEWAY_URL"');
+        writeFileSync(join(dir, '.env'), 'A=1\n\nexport FOO\nB=2\n');
+        expect(failure(workerWith('${A}'))).toBe('.env:3: expected NAME=value, not "FOO"');
+    });
+
+    test('the default .env is only read when a value uses a variable', () =>
+    {
+        writeFileSync(join(dir, '.env'), 'A=1\nbroken\nB=2\n');
+        expect(load({ ...URL_ONLY, gateway: {} })).toMatchObject({ kind: 'gateway' });
+    });
+
+    test('parseEnvContent keeps quoted multi-line values', () =>
+    {
+        expect(parseEnvContent('A="one\ntwo"\nB=\'x y\' # comment\n')).toEqual({ A: 'one\ntwo', B: 'x y' });
+    });
+
+    test('unknown keys are reported before variables inside them', () =>
+    {
+        expect(failure({ ...URL_ONLY, worker: { segments: ['a'], gatway: '${GATEWAY_URL}' } }))
+            .toBe(`services/test.json: unknown key 'gatway' in 'worker'; known keys are segments, gateway, trustKey, reportInterval`);
+    });
+});
+
+describe('errors', () =>
+{
+    test('the service file does not exist', () =>
+    {
+        expect(() => loadServiceConfig('services/nope.json', { cwd: dir, env: {} })).toThrow(ServiceConfigError);
+        expect(() => loadServiceConfig('services/nope.json', { cwd: dir, env: {} })).toThrow(/^services\/nope\.json: service file not found$/);
+        expect(() => loadServiceConfig('services', { cwd: dir, env: {} })).toThrow(/^services: is a folder, not a service file$/);
+    });
+
+    test('the error carries the file and the key', () =>
+    {
+        let caught: unknown;
+        try { load({ ...URL_ONLY, worker: { segments: 'default' } }); }
+        catch (error) { caught = error; }
+        expect(caught).toBeInstanceOf(ServiceConfigError);
+        expect(caught).toMatchObject({ name: 'ServiceConfigError', file: 'services/test.json', key: 'worker.segments' });
+    });
+
+    test.each([
+        ['{\n    "url": "http://127.0.0.1:3000",\n    "gateway": {},\n}', '4:1: invalid JSON: trailing comma'],
+        ['{\n    "url": "http://127.0.0.1:3000"\n    "gateway": {}\n}', "3:5: invalid JSON: expected ',' or '}', found '\"'"],
+        ['{ url: "x" }', "1:3: invalid JSON: expected a property name in double quotes, found 'u'"],
+        ['{ "url": \'x\' }', "1:10: invalid JSON: expected a value, found '''"],
+        ['{ "url": "http://x:1", // comment\n "gateway": {} }', "1:24: invalid JSON: expected a property name in double quotes, found '/'"],
+        ['{ "url": "http://x:1"', "1:22: invalid JSON: expected ',' or '}', found the end of the file"],
+        ['{ "url": "http://x:1 }', '1:10: invalid JSON: unterminated string'],
+        ['', '1:1: invalid JSON: expected a value, found the end of the file'],
+        ['{} {}', "1:4: invalid JSON: unexpected '{' after the end of the JSON value"]
+    ])('invalid JSON: %j', (text, expected) =>
+    {
+        expect(failure(text)).toBe(`services/test.json:${expected}`);
+    });
+
+    test('a byte order mark is not a JSON error', () =>
+    {
+        expect(load(`\ufeff${JSON.stringify({ ...URL_ONLY, gateway: {} })}`)).toMatchObject({ kind: 'gateway' });
+    });
+
+    test('the root is not an object', () =>
+    {
+        expect(failure([URL_ONLY])).toBe(`services/test.json: the service file must hold a JSON object (with "url" and one of standalone, worker, gateway, repository, proxy), not an array`);
+    });
+
+    test('an unknown key in the service object', () =>
+    {
+        expect(failure({ ...URL_ONLY, standalone: { segmnts: ['default'] } }, {}, 'standalone.json'))
+            .toBe(`services/standalone.json: unknown key 'segmnts' in 'standalone'; known keys are segments, assets, assetRoot, indexFilename, serveIndexOnNotFound, trustKey`);
+    });
+
+    test('several unknown keys at the root', () =>
+    {
+        expect(failure({ ...URL_ONLY, port: 3000, host: 'x', gateway: {} }))
+            .toBe(`services/test.json: unknown keys 'port' and 'host' at the root; known keys are url, setUp, tearDown, healthChecks, middleware, remoteWorker, standalone, worker, gateway, repository, proxy`);
+    });
+
+    test('unknown keys in every service kind and in remoteWorker', () =>
+    {
+        expect(failure({ ...URL_ONLY, gateway: { reportInterval: 5 } })).toBe(`services/test.json: unknown key 'reportInterval' in 'gateway'; known keys are monitorInterval, trustKey`);
+        expect(failure({ ...URL_ONLY, repository: { segments: [] } })).toBe(`services/test.json: unknown key 'segments' in 'repository'; known keys are assets, assetRoot, indexFilename, serveIndexOnNotFound`);
+        expect(failure({ ...URL_ONLY, proxy: { gateway: 'http://g:1', trustKey: 'k', x: 1, y: 2 } })).toBe(`services/test.json: unknown keys 'trustKey', 'x' and 'y' in 'proxy'; known keys are gateway, worker, repository`);
+        expect(failure({ ...URL_ONLY, remoteWorker: { stopThreshold: 1 }, gateway: {} })).toBe(`services/test.json: unknown key 'stopThreshold' in 'remoteWorker'; known keys are unavailableThreshold, stoppedThreshold`);
+    });
+
+    test('no service key', () =>
+    {
+        expect(failure(URL_ONLY)).toBe(`services/test.json: no service key; give exactly one of standalone, worker, gateway, repository, proxy`);
+    });
+
+    test('several service keys', () =>
+    {
+        expect(failure({ ...URL_ONLY, worker: { segments: ['a'] }, gateway: {} }))
+            .toBe(`services/test.json: several service keys ('worker' and 'gateway'); a file configures one service, so keep exactly one of them`);
+    });
+
+    test('missing url', () =>
+    {
+        expect(failure({ gateway: {} })).toBe(`services/test.json: missing required key 'url' (where this service listens, such as "http://127.0.0.1:3000")`);
+    });
+
+    test('missing segments in a standalone and in a worker', () =>
+    {
+        expect(failure({ ...URL_ONLY, standalone: {} })).toBe(`services/test.json: missing required key 'segments' in 'standalone' (the names of the segments it serves, such as ["default"])`);
+        expect(failure({ ...URL_ONLY, worker: { gateway: 'http://g:2000' } })).toBe(`services/test.json: missing required key 'segments' in 'worker' (the names of the segments it serves, such as ["default"])`);
+    });
+
+    test('a proxy without gateway and worker, or with both', () =>
+    {
+        expect(failure({ ...URL_ONLY, proxy: { repository: 'http://r:4000' } }))
+            .toBe(`services/test.json: 'proxy' needs 'gateway' or 'worker' (the URL it forwards RPC requests to, such as "http://127.0.0.1:2000")`);
+        expect(failure({ ...URL_ONLY, proxy: { gateway: 'http://g:2000', worker: 'http://w:3000' } }))
+            .toBe(`services/test.json: 'proxy' has both 'gateway' and 'worker'; it forwards RPC to one of them, keep one`);
+    });
+
+    test.each([
+        [{ standalone: { segments: 'default' } }, `'standalone.segments' must be an array of segment names (strings), not "default"`],
+        [{ worker: { segments: ['a', 2] } }, `'worker.segments[1]' must be a string, not 2`],
+        [{ worker: { segments: ['a', ''] } }, `'worker.segments[1]' must not be empty`],
+        [{ worker: { segments: [['a']] } }, `'worker.segments[0]' must be a string, not an array`],
+        [{ worker: { segments: ['a'], reportInterval: 0 } }, `'worker.reportInterval' must be a positive number of milliseconds, not 0`],
+        [{ worker: { segments: ['a'], reportInterval: -5 } }, `'worker.reportInterval' must be a positive number of milliseconds, not -5`],
+        [{ worker: { segments: ['a'], reportInterval: '5000' } }, `'worker.reportInterval' must be a positive number of milliseconds, not "5000"`],
+        [{ gateway: { monitorInterval: null } }, `'gateway.monitorInterval' must be a positive number of milliseconds, not null`],
+        [{ remoteWorker: { unavailableThreshold: 'soon' }, gateway: {} }, `'remoteWorker.unavailableThreshold' must be a positive number of milliseconds, not "soon"`],
+        [{ remoteWorker: [], gateway: {} }, `'remoteWorker' must be an object, not an array`],
+        [{ gateway: { trustKey: 42 } }, `'gateway.trustKey' must be a string, not 42`],
+        [{ repository: { serveIndexOnNotFound: 'yes' } }, `'repository.serveIndexOnNotFound' must be true or false, not "yes"`],
+        [{ repository: { assets: '*.html' } }, `'repository.assets' must be an array of file patterns (strings), not "*.html"`],
+        [{ setUp: './setUp', gateway: {} }, `'setUp' must be an array of module paths (strings), not "./setUp"`],
+        [{ healthChecks: {}, gateway: {} }, `'healthChecks' must be an array of module paths (strings), not an object`],
+        [{ tearDown: [null], gateway: {} }, `'tearDown[0]' must be a string, not null`],
+        [{ gateway: true }, `'gateway' must be an object, not true`],
+        [{ worker: ['a'] }, `'worker' must be an object, not an array`]
+    ])('wrong type: %j', (fields, expected) =>
+    {
+        expect(failure({ ...URL_ONLY, ...fields })).toBe(`services/test.json: ${expected}`);
+    });
+});
