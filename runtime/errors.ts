@@ -49,3 +49,26 @@ export class RuntimeNotStarted extends ServerError
         super(`Cannot call '${fqn}': no jitar runtime runs in this process (start the app with jitar start)`);
     }
 }
+
+/**
+ * The HTTP status of a thrown value: the status of a Jitar error class (subclasses keep their parent's),
+ * else 500. Errors from another copy of this package carry a status too, so the number is read, not the class.
+ */
+export function statusOf(error: unknown): number
+{
+    const status = error instanceof Error ? (error as Error & { status?: unknown }).status : undefined;
+    return typeof status === 'number' && Number.isInteger(status) && status >= 400 && status <= 599 ? status : 500;
+}
+
+/**
+ * A value that the serializer refuses: on the way in (a malformed or unsafe wire value, an unknown class)
+ * or on the way out (an instance of an unregistered class, a function, a cycle). `path` names the value
+ * inside the structure (`person.address[2]`), `reason` says what is wrong with it.
+ */
+export class InvalidSerialization extends BadRequest
+{
+    constructor(readonly direction: 'serialize' | 'deserialize', readonly path: string, readonly reason: string, options?: ErrorOptions)
+    {
+        super(`Cannot ${direction} ${path}: ${reason}`, options);
+    }
+}

@@ -1,5 +1,6 @@
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import secureJson from 'secure-json-parse';
 
 import type { RpcCall, RpcHandler } from '../rpc/rpc-handler.js';
 import type { AssetWhitelist } from '../services/asset-whitelist.js';
@@ -31,6 +32,26 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
         // Request bodies with these keys are refused before any of our code sees them.
         onProtoPoisoning: 'error',
         onConstructorPoisoning: 'error'
+    });
+
+    // While closing, answers in flight end their connection, so that keep-alive clients do not hold the
+    // process open until their idle timeout.
+    let closing = false;
+    server.addHook('preClose', async () => { closing = true; });
+    server.addHook('onSend', async (_request, reply) => { if (closing) void reply.header('connection', 'close'); });
+
+    // Fastify's own JSON parser says only "not valid JSON"; this one says what is wrong, prototype keys included.
+    server.removeContentTypeParser('application/json');
+    server.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
+    {
+        try
+        {
+            done(null, secureJson.parse(body as string, undefined, { protoAction: 'error', constructorAction: 'error' }));
+        }
+        catch (error)
+        {
+            done(Object.assign(new Error(`Invalid JSON body: ${error instanceof Error ? error.message : String(error)}`), { statusCode: 400 }), undefined);
+        }
     });
 
     server.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>

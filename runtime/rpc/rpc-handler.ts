@@ -1,4 +1,4 @@
-import { BadRequest, ProcedureNotFound, statusOf, Unauthorized } from '../errors.js';
+import { BadRequest, InvalidSerialization, ProcedureNotFound, statusOf, Unauthorized } from '../errors.js';
 import type { ProcedureRuntime } from '../core/procedure-runtime.js';
 import type { Manifest, ProcedureManifest } from '../manifest.js';
 import { runChain, type Middleware } from '../middleware/middleware.js';
@@ -94,7 +94,9 @@ export class RpcHandler
         }
         catch (error)
         {
-            return this.#answer(new Response(statusOf(error), error), call);
+            // A result that cannot be serialized is the server's fault, not the caller's.
+            const status = error instanceof InvalidSerialization && error.direction === 'serialize' ? 500 : statusOf(error);
+            return this.#answer(new Response(status, error), call);
         }
     }
 

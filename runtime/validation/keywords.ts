@@ -21,9 +21,10 @@ export function isJitarType(type: JitarType, value: unknown): boolean
     }
 }
 
-function failing(keyword: string, message: string, params: Record<string, unknown>): ErrorObject[]
+/** Ajv fills in where the failing value sits. */
+function failing(keyword: string, message: string, params: Record<string, unknown>): Partial<ErrorObject>[]
 {
-    return [{ keyword, message, params, instancePath: '', schemaPath: '' }];
+    return [{ keyword, message, params }];
 }
 
 /**

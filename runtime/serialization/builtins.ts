@@ -1,0 +1,76 @@
+/**
+ * The built-in types the serializer rebuilds, as fixed tables: a wire value names an entry of these
+ * tables, never a global. `Buffer` is Node's and is used only where it exists, so that this module
+ * (and the serializer) also runs in browsers.
+ */
+
+export type TypedArray =
+    | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
+    | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
+
+interface TypedArrayConstructor
+{
+    readonly prototype: object;
+    readonly BYTES_PER_ELEMENT: number;
+    new (buffer: ArrayBuffer): TypedArray;
+}
+
+/** The typed arrays by the name the `TypedArray` form's `type` gives (`ArrayBuffer` travels in the same form). */
+export const TYPED_ARRAYS: ReadonlyMap<string, TypedArrayConstructor> = new Map<string, TypedArrayConstructor>([
+    ['Int8Array', Int8Array], ['Uint8Array', Uint8Array], ['Uint8ClampedArray', Uint8ClampedArray],
+    ['Int16Array', Int16Array], ['Uint16Array', Uint16Array], ['Int32Array', Int32Array], ['Uint32Array', Uint32Array],
+    ['Float32Array', Float32Array], ['Float64Array', Float64Array], ['BigInt64Array', BigInt64Array], ['BigUint64Array', BigUint64Array]
+]);
+
+export const ARRAY_BUFFER_TYPE = 'ArrayBuffer';
+
+/** The name of the typed array whose own prototype `prototype` is, if any. */
+export function typedArrayName(prototype: object | null): string | undefined
+{
+    for (const [name, constructor] of TYPED_ARRAYS)
+    {
+        if (constructor.prototype === prototype) return name;
+    }
+    return undefined;
+}
+
+type ErrorConstructorLike = new (message?: string, options?: ErrorOptions) => Error;
+
+/** The built-in errors the `Error` form's `type` may name; any other type is read as `Error`. */
+export const ERROR_TYPES: ReadonlyMap<string, ErrorConstructorLike> = new Map<string, ErrorConstructorLike>([
+    ['Error', Error], ['TypeError', TypeError], ['RangeError', RangeError], ['SyntaxError', SyntaxError],
+    ['ReferenceError', ReferenceError], ['EvalError', EvalError], ['URIError', URIError]
+]);
+
+export const AGGREGATE_ERROR_TYPE = 'AggregateError';
+
+/** The allow-listed type of an error: the nearest built-in error class in its prototype chain. */
+export function errorType(error: object): string | undefined
+{
+    for (let prototype: object | null = Object.getPrototypeOf(error); prototype !== null; prototype = Object.getPrototypeOf(prototype))
+    {
+        if (prototype === AggregateError.prototype) return AGGREGATE_ERROR_TYPE;
+        for (const [name, constructor] of ERROR_TYPES)
+        {
+            if (constructor.prototype === prototype) return name;
+        }
+    }
+    // An error of another realm (a VM context, a worker's message): its brand still says it is one.
+    return Object.prototype.toString.call(error) === '[object Error]' ? 'Error' : undefined;
+}
+
+/** The part of Node's `Buffer` the serializer uses. */
+export interface BufferApi
+{
+    isBuffer(value: unknown): boolean;
+    from(buffer: ArrayBufferLike, byteOffset?: number, length?: number): Uint8Array;
+}
+
+/** Node's `Buffer` when this runtime has one (read each time, so that tests and bundlers can remove it). */
+export function bufferApi(): BufferApi | undefined
+{
+    const candidate = (globalThis as { Buffer?: unknown }).Buffer;
+    if (typeof candidate !== 'function') return undefined;
+    const api = candidate as Partial<BufferApi>;
+    return typeof api.isBuffer === 'function' && typeof api.from === 'function' ? api as BufferApi : undefined;
+}
