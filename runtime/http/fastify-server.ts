@@ -76,6 +76,11 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
     {
         server.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/rpc/*', handler: (request, reply) => answerRpc(rpc, request, reply) });
     }
+    else
+    {
+        // Not even a single-page app's index: an RPC client must learn that it asked the wrong service.
+        server.all('/rpc/*', async (_request, reply) => reply.status(404).type('text/plain').send('This service serves no procedures'));
+    }
 
     server.get('/health', async (_request, reply) => reply.type('application/json').send(await health.report()));
     server.get('/health/status', async (_request, reply) => reply.type('text/plain').send(String(await health.isHealthy())));

@@ -91,11 +91,11 @@ export async function startJitar(root: string, service: string, env: Record<stri
 }
 
 /** Runs `jitar start` expecting it to fail at start; gives its exit code and output. */
-export function failingStart(root: string, service: string, env: Record<string, string> = {}): Promise<{ code: number | null; output: string }>
+export function failingStart(root: string, service: string, env: Record<string, string> = {}, args: string[] = []): Promise<{ code: number | null; output: string }>
 {
     return new Promise(resolve =>
     {
-        const child = spawn(process.execPath, [JITAR, 'start', `--service=${service}`], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+        const child = spawn(process.execPath, [JITAR, 'start', `--service=${service}`, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
         let output = '';
         child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
         child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { failingStart, prepareApp, startJitar, type JitarProcess } from './jitar-app.js';
@@ -383,6 +383,67 @@ describe('stopping', () =>
         await new Promise(resolve => setTimeout(resolve, 100));
         const code = await process.stop();
         expect([await inFlight, code, readFileSync(lifecycle, 'utf8')]).toEqual(['done after 500 ms', 0, 'setUp\ntearDown\n']);
+    });
+});
+
+describe('a repository serving a single-page app', () =>
+{
+    let repository: JitarProcess;
+
+    beforeAll(async () =>
+    {
+        repository = await startJitar(app.root, 'services/spa.json');
+    });
+
+    afterAll(async () => repository.stop());
+
+    test('an unknown path gets the index file', async () =>
+    {
+        expect(await (await fetch(`${repository.url}/some/client/route`)).text()).toContain('<p>index</p>');
+    });
+
+    test('a file outside the whitelist still is not served: the index comes instead', async () =>
+    {
+        expect(await (await fetch(`${repository.url}/secret.txt`)).text()).toContain('<p>index</p>');
+    });
+
+    test('it serves no procedures', async () =>
+    {
+        expect((await fetch(`${repository.url}/rpc/math/add?first=1&second=2`)).status).toBe(404);
+    });
+});
+
+describe('options of jitar start', () =>
+{
+    test('--env-file provides the variables of the service file', async () =>
+    {
+        writeFileSync(join(app.root, 'custom.env'), 'TRUST_KEY=from-file\nLIFECYCLE_FILE=' + join(app.root, 'env.log') + '\n');
+        const process = await startJitar(app.root, 'services/standalone.json', {}, ['--env-file=custom.env']);
+        const answer = await fetch(`${process.url}/rpc/secure/secret`, { headers: { 'x-jitar-trust-key': 'from-file' } });
+        await process.stop();
+        expect(answer.status).toBe(200);
+    });
+
+    test('--log-level=debug logs each request', async () =>
+    {
+        const process = await startJitar(app.root, 'services/worker.json', {}, ['--log-level=debug']);
+        await fetch(`${process.url}/rpc/math/add?first=1&second=1`);
+        await process.stop();
+        expect(process.output()).toContain('"url":"/rpc/math/add?first=1&second=1"');
+    });
+
+    test('an invalid --log-level is refused', async () =>
+    {
+        const result = await failingStart(app.root, 'services/worker.json', { PORT: '1' }, ['--log-level=loud']);
+        expect([result.code, result.output]).toEqual([1, expect.stringContaining("Invalid --log-level 'loud'; use debug, info, warn, error, fatal")]);
+    });
+
+    test('--http-body-limit lowers the largest accepted body', async () =>
+    {
+        const process = await startJitar(app.root, 'services/worker.json', {}, ['--http-body-limit=100']);
+        const answer = await fetch(`${process.url}/rpc/math/add`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ first: 1, second: 2, pad: 'x'.repeat(200) }) });
+        await process.stop();
+        expect([answer.status, await answer.text()]).toEqual([413, 'Request body is too large']);
     });
 });
 
