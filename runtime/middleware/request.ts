@@ -1,3 +1,5 @@
+import { HeaderMap } from './header-map.js';
+
 /**
  * An RPC request as middleware sees it (Jitar's Request): which procedure, its arguments by wire name,
  * and the headers, all of which middleware may change before the procedure runs. Header names are
@@ -8,14 +10,14 @@ export class Request
     readonly fqn: string;
     readonly version: string;
     readonly #args: Map<string, unknown>;
-    readonly #headers: Map<string, string>;
+    readonly #headers: HeaderMap;
 
     constructor(fqn: string, version: string, args: Record<string, unknown>, headers: Record<string, string>)
     {
         this.fqn = fqn;
         this.version = version;
         this.#args = new Map(Object.entries(args));
-        this.#headers = new Map(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+        this.#headers = new HeaderMap(headers);
     }
 
     get args(): Record<string, unknown>
@@ -25,7 +27,7 @@ export class Request
 
     get headers(): Record<string, string>
     {
-        return Object.fromEntries(this.#headers);
+        return this.#headers.toObject();
     }
 
     getArgument(name: string): unknown
@@ -45,16 +47,16 @@ export class Request
 
     getHeader(name: string): string | undefined
     {
-        return this.#headers.get(name.toLowerCase());
+        return this.#headers.get(name);
     }
 
     setHeader(name: string, value: string): void
     {
-        this.#headers.set(name.toLowerCase(), value);
+        this.#headers.set(name, value);
     }
 
     removeHeader(name: string): void
     {
-        this.#headers.delete(name.toLowerCase());
+        this.#headers.remove(name);
     }
 }

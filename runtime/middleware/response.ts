@@ -1,9 +1,11 @@
+import { HeaderMap } from './header-map.js';
+
 /** What a procedure call answered, as middleware sees it (Jitar's Response); middleware may change it. */
 export class Response
 {
     status: number;
     result: unknown;
-    readonly #headers = new Map<string, string>();
+    readonly #headers = new HeaderMap();
 
     constructor(status: number, result: unknown)
     {
@@ -13,21 +15,21 @@ export class Response
 
     get headers(): Record<string, string>
     {
-        return Object.fromEntries(this.#headers);
+        return this.#headers.toObject();
     }
 
     getHeader(name: string): string | undefined
     {
-        return this.#headers.get(name.toLowerCase());
+        return this.#headers.get(name);
     }
 
     setHeader(name: string, value: string): void
     {
-        this.#headers.set(name.toLowerCase(), value);
+        this.#headers.set(name, value);
     }
 
     removeHeader(name: string): void
     {
-        this.#headers.delete(name.toLowerCase());
+        this.#headers.remove(name);
     }
 }

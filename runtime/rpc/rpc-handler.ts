@@ -144,16 +144,13 @@ export class RpcHandler
         if (headers.location !== undefined) return { status: 302, headers, body: '' };
         if (response.status === 204) return { status: 204, headers, body: '' };
 
-        if (response.status >= 400 && response.result instanceof Error)
-        {
-            if (response.status >= 500) this.#options.onServerError?.(response.result, call);
-            const encoded = call.serialized
-                ? encodeResult(response.result, value => this.#options.codec.serialize(value))
-                : { contentType: 'text/plain', jitarContentType: 'text/plain', body: response.result.message };
-            return { status: response.status, headers: { ...headers, 'content-type': encoded.contentType, 'x-jitar-content-type': encoded.jitarContentType }, body: encoded.body };
-        }
-
-        const encoded = encodeResult(response.result, call.serialized ? value => this.#options.codec.serialize(value) : undefined);
+        const failed = response.status >= 400 && response.result instanceof Error;
+        if (failed && response.status >= 500) this.#options.onServerError?.(response.result, call);
+        const serialize = call.serialized ? (value: unknown) => this.#options.codec.serialize(value) : undefined;
+        // Errors answer their message as text, unless the caller reads serialized answers (another worker).
+        const encoded = failed && serialize === undefined
+            ? { contentType: 'text/plain', jitarContentType: 'text/plain', body: (response.result as Error).message }
+            : encodeResult(response.result, serialize);
         return { status: response.status, headers: { ...headers, 'content-type': encoded.contentType, 'x-jitar-content-type': encoded.jitarContentType }, body: encoded.body };
     }
 }
