@@ -1,0 +1,378 @@
+// RPC benchmark: jitar's standalone service serving `sayHello(name: string): Promise<string>` against a
+// plain Fastify route doing the same work with JSON-schema validation (bench/rpc/plain-fastify.mjs),
+// side by side in one run, on 127.0.0.1, loaded by autocannon from this process.
+//
+//   node bench/rpc/run.mjs [--rounds=2] [--duration=10] [--warmup=2] [--connections=50] [--pipelining=1]
+//                          [--log-level=warn] [--cpu-prof]
+//
+// Run `npm run build` first, so that lib/ is current. See bench/rpc/README.md.
+
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { availableParallelism, cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import autocannon from 'autocannon';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '..', '..');
+const appDir = join(here, 'generated', 'app');
+const profileDir = join(here, 'generated', 'profile');
+const jitarPath = join(repo, 'lib', 'cli', 'jitar.js');
+const jitarCompilePath = join(repo, 'lib', 'cli', 'jitar-compile.js');
+const plainPath = join(here, 'plain-fastify.mjs');
+
+const TARGET_RATIO = 0.85;
+const NAME = 'John';
+const EXPECTED = `Hello, ${NAME}!`;
+
+// --- arguments -------------------------------------------------------------------------------
+
+function parseArgs(argv) {
+  const numbers = { rounds: 2, duration: 10, warmup: 2, connections: 50, pipelining: 1 };
+  const options = { ...numbers, logLevel: 'warn', cpuProf: false };
+  const usage = `Usage: node bench/rpc/run.mjs ${Object.keys(numbers).map((k) => `[--${k}=N]`).join(' ')} [--log-level=warn] [--cpu-prof]`;
+  for (const arg of argv) {
+    let match;
+    if ((match = /^--([a-z]+)=(\d+)$/.exec(arg)) && match[1] in numbers) options[match[1]] = Number(match[2]);
+    else if ((match = /^--log-level=(debug|info|warn|error|fatal)$/.exec(arg))) options.logLevel = match[1];
+    else if (arg === '--cpu-prof') options.cpuProf = true;
+    else {
+      console.error(`Unknown argument '${arg}'. ${usage}`);
+      process.exit(2);
+    }
+  }
+  for (const key of ['rounds', 'duration', 'connections', 'pipelining']) {
+    if (options[key] < 1) {
+      console.error(`--${key} must be at least 1`);
+      process.exit(2);
+    }
+  }
+  return options;
+}
+
+const options = parseArgs(process.argv.slice(2));
+
+// --- failing loudly, and stopping the servers ------------------------------------------------
+
+const children = [];
+
+class BenchFailure extends Error {}
+
+function fail(message) {
+  throw new BenchFailure(message);
+}
+
+/** Sends SIGTERM to each child still running, by its PID; SIGKILL after 5 s. */
+async function stopAll() {
+  await Promise.all(children.map(async (child) => {
+    if (child.process.exitCode !== null || child.process.signalCode !== null) return;
+    const exited = new Promise((done) => child.process.once('exit', done));
+    try {
+      process.kill(child.process.pid, 'SIGTERM');
+    } catch {
+      return; // exited meanwhile
+    }
+    const timer = setTimeout(() => {
+      if (child.process.exitCode === null && child.process.signalCode === null) process.kill(child.process.pid, 'SIGKILL');
+    }, 5000);
+    await exited;
+    clearTimeout(timer);
+  }));
+}
+
+// Last resort (an exception we did not catch, process.exit elsewhere): no server outlives the run.
+process.on('exit', () => {
+  for (const child of children) {
+    if (child.process.exitCode === null && child.process.signalCode === null) {
+      try { process.kill(child.process.pid, 'SIGKILL'); } catch { /* already gone */ }
+    }
+  }
+});
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the servers`);
+    stopAll().finally(() => process.exit(130));
+  });
+}
+
+// --- the app ---------------------------------------------------------------------------------
+
+function freePort() {
+  return new Promise((done, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => done(port));
+    });
+  });
+}
+
+const json = (value) => `${JSON.stringify(value, null, 4)}\n`;
+
+/** Writes and builds bench/rpc/generated/app: one public procedure in segment 'main', one standalone service. */
+function generateApp(port) {
+  rmSync(appDir, { recursive: true, force: true });
+  for (const dir of ['src/domain', 'segments', 'services', 'node_modules']) mkdirSync(join(appDir, dir), { recursive: true });
+  writeFileSync(join(appDir, 'jitar.json'), json({ source: './src', target: './dist', segments: './segments' }));
+  writeFileSync(join(appDir, 'tsconfig.json'), json({
+    compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', strict: true, skipLibCheck: true, types: ['node'] },
+    include: ['src'],
+  }));
+  writeFileSync(join(appDir, 'src/domain/sayHello.ts'), [
+    'export async function sayHello(name: string): Promise<string>',
+    '{',
+    '    return `Hello, ${name}!`;',
+    '}',
+    '',
+  ].join('\n'));
+  writeFileSync(join(appDir, 'segments/main.json'), json({ './domain/sayHello': { sayHello: { access: 'public' } } }));
+  writeFileSync(join(appDir, 'services/standalone.json'), json({ url: `http://127.0.0.1:${port}`, standalone: { segments: ['main'] } }));
+  // The app depends on this package the way a user's app does.
+  symlinkSync(repo, join(appDir, 'node_modules/jitar'), 'dir');
+  symlinkSync(join(repo, 'node_modules/@types'), join(appDir, 'node_modules/@types'), 'dir');
+
+  const built = spawnSync(process.execPath, [jitarCompilePath], { cwd: appDir, encoding: 'utf8' });
+  if (built.error || built.status !== 0) {
+    fail(`jitar-compile failed (${built.error ? built.error.message : `exit code ${built.status}`}) in ${appDir}:\n${built.stdout}${built.stderr}`);
+  }
+}
+
+// --- the servers -----------------------------------------------------------------------------
+
+/** Starts a server as a child process and waits until GET /health answers 200. */
+async function startServer(label, args, cwd, port) {
+  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const entry = { label, process: child, output: '' };
+  children.push(entry);
+  const collect = (chunk) => { entry.output = (entry.output + chunk.toString()).slice(-64 * 1024); };
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) fail(`${label} exited (${child.exitCode ?? child.signalCode}) before answering (its output follows)`);
+    try {
+      if ((await fetch(`${url}/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) fail(`${label} did not answer on ${url}/health within 20 s (its output follows)`);
+    await new Promise((done) => setTimeout(done, 50));
+  }
+  entry.url = url;
+  return entry;
+}
+
+function assertRunning(server) {
+  const child = server.process;
+  if (child.exitCode !== null || child.signalCode !== null) fail(`${server.label} exited (${child.exitCode ?? child.signalCode}) during the run (its output follows)`);
+}
+
+// --- the requests ----------------------------------------------------------------------------
+
+/** One kind of request to one server. */
+function target(server, label, method, path) {
+  const isPost = method === 'POST';
+  return {
+    label,
+    server,
+    method,
+    url: `${server.url}${path}${isPost ? '' : `?name=${NAME}`}`,
+    headers: isPost ? { 'content-type': 'application/json' } : {},
+    body: isPost ? JSON.stringify({ name: NAME }) : undefined,
+    // The request that must be refused, so that we know validation is on.
+    invalid: isPost
+      ? { url: `${server.url}${path}`, body: JSON.stringify({ name: { first: NAME } }) }
+      : { url: `${server.url}${path}?name=${NAME}&name=Jane` },
+    results: [],
+  };
+}
+
+/** A sample request and response, checked: right body with 200, and a 400 for an invalid argument. */
+async function checkSample(t) {
+  assertRunning(t.server);
+  const response = await fetch(t.url, { method: t.method, headers: t.headers, body: t.body });
+  const body = await response.text();
+  if (response.status !== 200 || body !== EXPECTED) {
+    fail(`${t.label}: ${t.method} ${t.url} answered ${response.status} '${body}', expected 200 '${EXPECTED}'`);
+  }
+  const invalid = await fetch(t.invalid.url, { method: t.method, headers: t.headers, body: t.invalid.body });
+  const invalidBody = await invalid.text();
+  if (invalid.status !== 400) {
+    fail(`${t.label}: validation seems off: ${t.method} ${t.invalid.url} ${t.invalid.body ?? ''} answered ${invalid.status} '${invalidBody}', expected 400`);
+  }
+  return { status: response.status, body, invalidStatus: invalid.status, invalidBody };
+}
+
+/**
+ * Latencies with 10 µs buckets up to 1 s (autocannon's own histogram keeps whole milliseconds, which
+ * says "0 ms" for most answers on loopback).
+ */
+function createLatencyRecorder() {
+  const BUCKET_US = 10;
+  const buckets = new Uint32Array(100_000);
+  let count = 0;
+  return {
+    record(ms) {
+      buckets[Math.min(Math.floor((ms * 1000) / BUCKET_US), buckets.length - 1)]++;
+      count++;
+    },
+    /** The upper bound of the bucket holding the p-th percentile, in ms. */
+    percentile(p) {
+      const rank = Math.ceil((p / 100) * count);
+      let seen = 0;
+      for (let i = 0; i < buckets.length; i++) {
+        seen += buckets[i];
+        if (seen >= rank && seen > 0) return ((i + 1) * BUCKET_US) / 1000;
+      }
+      return NaN;
+    },
+  };
+}
+
+/** One autocannon run; fails unless every response was a 2xx with the expected body. */
+async function load(t, seconds, what) {
+  const latencies = createLatencyRecorder();
+  const instance = autocannon({
+    url: t.url,
+    method: t.method,
+    headers: t.headers,
+    body: t.body,
+    connections: options.connections,
+    pipelining: options.pipelining,
+    duration: seconds,
+    expectBody: EXPECTED,
+  });
+  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+    if (statusCode >= 200 && statusCode < 300) latencies.record(responseTime);
+  });
+  const result = await instance;
+  assertRunning(t.server);
+  const problems = [];
+  if (result.errors !== 0) problems.push(`${result.errors} errors (${result.timeouts} timeouts)`);
+  if (result.non2xx !== 0) problems.push(`${result.non2xx} non-2xx responses`);
+  if (result.mismatches !== 0) problems.push(`${result.mismatches} responses with a body other than '${EXPECTED}'`);
+  if (result['2xx'] === 0) problems.push('no 2xx response at all');
+  if (problems.length > 0) fail(`${t.label} (${what}): ${problems.join(', ')}; status codes: ${JSON.stringify(result.statusCodeStats)}`);
+  await checkSample(t);
+  return { rps: result.requests.average, p50: latencies.percentile(50), p99: latencies.percentile(99), total: result.requests.total };
+}
+
+// --- reporting -------------------------------------------------------------------------------
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+const versionOf = (name) => JSON.parse(readFileSync(join(repo, 'node_modules', name, 'package.json'), 'utf8')).version;
+const fmt = (n, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+function table(rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n');
+}
+
+// --- main ------------------------------------------------------------------------------------
+
+async function main() {
+  if (!existsSync(jitarPath) || !existsSync(jitarCompilePath)) fail('lib/cli/jitar.js or lib/cli/jitar-compile.js is missing: run `npm run build` first');
+
+  const jitarPort = await freePort();
+  process.stdout.write('Generating and building bench/rpc/generated/app ... ');
+  generateApp(jitarPort);
+  console.log('done');
+
+  const jitarArgs = [
+    ...(options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
+    jitarPath, 'start', '--service=services/standalone.json', `--log-level=${options.logLevel}`,
+  ];
+  if (options.cpuProf) rmSync(profileDir, { recursive: true, force: true });
+  const ours = await startServer('jitar', jitarArgs, appDir, jitarPort);
+  const plain = await startServer('plain fastify', [plainPath], here, await freePort());
+
+  const targets = {
+    oursGet: target(ours, 'jitar GET', 'GET', '/rpc/domain/sayHello'),
+    plainGet: target(plain, 'fastify GET', 'GET', '/sayHello'),
+    oursPost: target(ours, 'jitar POST', 'POST', '/rpc/domain/sayHello'),
+    plainPost: target(plain, 'fastify POST', 'POST', '/sayHello'),
+  };
+  const all = Object.values(targets);
+
+  console.log('\nSample responses:');
+  for (const t of all) {
+    const sample = await checkSample(t);
+    console.log(`  ${t.label.padEnd(12)} ${t.method.padEnd(4)} ${t.url.replace(/^http:\/\/127\.0\.0\.1:\d+/, '')}${t.body ? ` ${t.body}` : ''} -> ${sample.status} '${sample.body}'; invalid -> ${sample.invalidStatus} '${sample.invalidBody}'`);
+  }
+
+  const seconds = 4 * (options.rounds * options.duration + options.warmup);
+  console.log(`\n${options.rounds} round(s) of 4 measurements, ${options.duration} s each, after a ${options.warmup} s warm-up per target; `
+    + `${options.connections} connections, pipelining ${options.pipelining} (about ${seconds} s)`);
+
+  if (options.warmup > 0) {
+    for (const t of all) {
+      process.stdout.write(`  warm-up ${t.label} ... `);
+      const warm = await load(t, options.warmup, 'warm-up');
+      console.log(`${fmt(warm.rps)} req/s`);
+    }
+  }
+
+  for (let round = 1; round <= options.rounds; round++) {
+    // Odd rounds: jitar first in each pair; even rounds: plain Fastify first.
+    const order = round % 2 === 1
+      ? [targets.oursGet, targets.plainGet, targets.oursPost, targets.plainPost]
+      : [targets.plainGet, targets.oursGet, targets.plainPost, targets.oursPost];
+    for (const t of order) {
+      process.stdout.write(`  round ${round}: ${t.label.padEnd(12)} ... `);
+      const result = await load(t, options.duration, `round ${round}`);
+      t.results.push(result);
+      console.log(`${fmt(result.rps)} req/s, p50 ${fmt(result.p50, 2)} ms, p99 ${fmt(result.p99, 2)} ms (${fmt(result.total)} requests, all 2xx with the right body)`);
+    }
+  }
+
+  const summary = (t) => ({
+    rps: median(t.results.map((r) => r.rps)),
+    p50: median(t.results.map((r) => r.p50)),
+    p99: median(t.results.map((r) => r.p99)),
+  });
+  const s = Object.fromEntries(Object.entries(targets).map(([key, t]) => [key, summary(t)]));
+
+  console.log('\nResults (median over rounds):\n');
+  console.log(table([
+    ['', 'req/s', 'p50 ms', 'p99 ms', 'endpoint'],
+    ...Object.entries(targets).map(([key, t]) => [t.label, fmt(s[key].rps), fmt(s[key].p50, 2), fmt(s[key].p99, 2), `${t.method} ${t.url.replace(/^http:\/\/127\.0\.0\.1:\d+/, '')}${t.body ? ` ${t.body}` : ''}`]),
+  ]));
+
+  const ratios = [
+    ['GET', s.oursGet.rps / s.plainGet.rps],
+    ['POST', s.oursPost.rps / s.plainPost.rps],
+  ];
+  console.log(`\nTarget: at least ${TARGET_RATIO}x Fastify's requests per second, with validation on\n`);
+  console.log(table([
+    ['', 'jitar / fastify', 'verdict'],
+    ...ratios.map(([method, ratio]) => [method, `${ratio.toFixed(2)}x`, ratio >= TARGET_RATIO ? 'PASS' : 'MISS']),
+  ]));
+
+  console.log(`\nnode ${process.version}, fastify ${versionOf('fastify')}, autocannon ${versionOf('autocannon')}, jitar --log-level=${options.logLevel}${options.cpuProf ? ' --cpu-prof' : ''}`);
+  console.log(`Both servers and the load generator share the same machine (${availableParallelism()} cores, ${cpus()[0]?.model ?? 'unknown CPU'}), on 127.0.0.1.`);
+
+  await stopAll();
+  if (options.cpuProf) console.log(`CPU profile of the jitar process: ${profileDir}`);
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`\n✗ ${error instanceof BenchFailure ? error.message : error?.stack ?? error}`);
+  for (const child of children) {
+    if (child.output.trim() !== '') console.error(`--- output of ${child.label} (pid ${child.process.pid}) ---\n${child.output}`);
+  }
+  await stopAll();
+  process.exit(1);
+}
