@@ -1,5 +1,5 @@
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
 
 import type { RpcCall, RpcHandler } from '../rpc/rpc-handler.js';
@@ -28,17 +28,19 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
 {
     const server = Fastify({
         logger: { level: options.logLevel },
+        // A child logger per request costs more than the request itself; below debug nothing uses it.
+        disableRequestLogging: options.logLevel !== 'debug',
+        ...options.logLevel === 'debug' ? {} : { childLoggerFactory: (logger: FastifyBaseLogger) => logger },
         bodyLimit: options.bodyLimit,
         // Request bodies with these keys are refused before any of our code sees them.
         onProtoPoisoning: 'error',
         onConstructorPoisoning: 'error'
     });
 
-    // While closing, answers in flight end their connection, so that keep-alive clients do not hold the
-    // process open until their idle timeout.
-    let closing = false;
-    server.addHook('preClose', async () => { closing = true; });
-    server.addHook('onSend', async (_request, reply) => { if (closing) void reply.header('connection', 'close'); });
+    // While closing, RPC answers in flight end their connection, so that keep-alive clients do not hold
+    // the process open until their idle timeout.
+    const state = { closing: false };
+    server.addHook('preClose', async () => { state.closing = true; });
 
     // Fastify's own JSON parser says only "not valid JSON"; this one says what is wrong, prototype keys included.
     server.removeContentTypeParser('application/json');
@@ -74,7 +76,7 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
     const { rpc, health, assets } = parts;
     if (rpc !== undefined)
     {
-        server.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/rpc/*', handler: (request, reply) => answerRpc(rpc, request, reply) });
+        server.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/rpc/*', handler: (request, reply) => answerRpc(rpc, request, reply, state) });
     }
     else
     {
@@ -99,29 +101,33 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
     return server;
 }
 
-async function answerRpc(rpc: RpcHandler, request: FastifyRequest, reply: FastifyReply): Promise<void>
+async function answerRpc(rpc: RpcHandler, request: FastifyRequest, reply: FastifyReply, state: { closing: boolean }): Promise<string>
 {
     const call = toRpcCall(request);
     if (typeof call === 'string')
     {
-        await reply.status(400).type('text/plain').send(call);
-        return;
+        void reply.status(400).type('text/plain');
+        return call;
     }
     const answer = await rpc.handle(call);
-    await reply.status(answer.status).headers(answer.headers).send(answer.body);
+    void reply.status(answer.status).headers(answer.headers);
+    if (state.closing) void reply.header('connection', 'close');
+    return answer.body;
 }
 
 /** The RPC call an HTTP request makes, or the reason it makes none. */
 function toRpcCall(request: FastifyRequest): RpcCall | string
 {
-    const headers = Object.fromEntries(Object.entries(request.headers)
-        .filter((entry): entry is [string, string | string[]] => entry[1] !== undefined)
-        .map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : value]));
-    const query = { ...request.query as Record<string, unknown> };
+    const headers = request.headers;
+    let query = request.query as Record<string, unknown>;
     const serialized = query.serialize === 'true' || headers['x-jitar-data-encoding'] === 'serialized';
-    delete query.serialize;
+    if ('serialize' in query)
+    {
+        query = { ...query };
+        delete query.serialize;
+    }
     const fqn = (request.params as { '*': string })['*'];
-    const version = headers['x-jitar-procedure-version'];
+    const version = headers['x-jitar-procedure-version'] as string | undefined;
 
     if (request.method === 'OPTIONS')
     {

@@ -5,7 +5,7 @@ export class Response
 {
     status: number;
     result: unknown;
-    readonly #headers = new HeaderMap();
+    #headers: HeaderMap | undefined;
 
     constructor(status: number, result: unknown)
     {
@@ -15,21 +15,22 @@ export class Response
 
     get headers(): Record<string, string>
     {
-        return this.#headers.toObject();
+        return this.#headers?.toObject() ?? {};
     }
 
     getHeader(name: string): string | undefined
     {
-        return this.#headers.get(name);
+        return this.#headers?.get(name);
     }
 
     setHeader(name: string, value: string): void
     {
+        this.#headers ??= new HeaderMap();
         this.#headers.set(name, value);
     }
 
     removeHeader(name: string): void
     {
-        this.#headers.remove(name);
+        this.#headers?.remove(name);
     }
 }

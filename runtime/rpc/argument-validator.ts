@@ -7,10 +7,17 @@ import { addJitarKeywords, type IsInstanceOfClass } from '../validation/keywords
  * Validators of every exposed procedure's arguments, compiled once at start from the manifest. Query
  * strings carry only text, so their validators coerce to the declared types; bodies are checked as sent.
  */
+interface Compiled
+{
+    required: readonly string[];
+    known: ReadonlySet<string>;
+    strict: ValidateFunction;
+    coercing: ValidateFunction;
+}
+
 export class ArgumentValidator
 {
-    readonly #strict = new Map<ProcedureManifest, ValidateFunction>();
-    readonly #coercing = new Map<ProcedureManifest, ValidateFunction>();
+    readonly #compiled = new Map<ProcedureManifest, Compiled>();
 
     constructor(manifest: Manifest, procedures: readonly ProcedureManifest[], isInstanceOfClass: IsInstanceOfClass)
     {
@@ -22,8 +29,13 @@ export class ArgumentValidator
         for (const procedure of procedures)
         {
             const schema = argumentsSchema(procedure, manifest.$defs);
-            this.#strict.set(procedure, strict.compile(schema));
-            this.#coercing.set(procedure, coercing.compile(schema));
+            const names = procedure.parameters.flatMap(parameter => parameter.names);
+            this.#compiled.set(procedure, {
+                required: names.filter(name => !name.optional).map(name => name.name),
+                known: new Set(names.map(name => name.name)),
+                strict: strict.compile(schema),
+                coercing: coercing.compile(schema)
+            });
         }
     }
 
@@ -31,17 +43,15 @@ export class ArgumentValidator
      * Checks (and, with `coerce`, converts in place) the arguments of a call; the message of the first
      * problem, or undefined. Missing parameters are reported before unknown ones, as Jitar does.
      */
-    check(procedure: ProcedureManifest, args: Record<string, unknown>, coerce: boolean): string | undefined
+    check(procedure: ProcedureManifest, args: Readonly<Record<string, unknown>>, coerce: boolean): string | undefined
     {
-        const names = procedure.parameters.flatMap(parameter => parameter.names);
-        const missing = names.find(name => !name.optional && args[name.name] === undefined);
-        if (missing !== undefined) return `Missing value for parameter '${missing.name}'`;
-        const unknown = Object.keys(args).find(key => !names.some(name => name.name === key));
-        if (unknown !== undefined) return `Unknown parameter ${unknown}`;
+        const compiled = this.#compiled.get(procedure);
+        if (compiled === undefined) return `Procedure '${procedure.fqn}' is not served here`;
+        for (const name of compiled.required) if (args[name] === undefined) return `Missing value for parameter '${name}'`;
+        for (const key in args) if (!compiled.known.has(key)) return `Unknown parameter ${key}`;
 
-        const validate = (coerce ? this.#coercing : this.#strict).get(procedure);
-        if (validate === undefined || validate(args)) return undefined;
-        return describe(validate.errors?.[0]);
+        const validate = coerce ? compiled.coercing : compiled.strict;
+        return validate(args) ? undefined : describe(validate.errors?.[0]);
     }
 }
 

@@ -2,7 +2,7 @@ import { BadRequest, InvalidSerialization, ProcedureNotFound, statusOf, Unauthor
 import type { ProcedureRuntime } from '../core/procedure-runtime.js';
 import type { Manifest, ProcedureManifest } from '../manifest.js';
 import { runChain, type Middleware } from '../middleware/middleware.js';
-import { Request } from '../middleware/request.js';
+import { Request, type RequestHeaders } from '../middleware/request.js';
 import { Response } from '../middleware/response.js';
 import type { ArgumentValidator } from './argument-validator.js';
 import { encodeResult } from './result-encoding.js';
@@ -17,7 +17,7 @@ export interface RpcCall
     args: Record<string, unknown>;
     /** Where the arguments came from: query strings are text, and get coerced to the declared types. */
     source: 'query' | 'body';
-    headers: Record<string, string>;
+    headers: RequestHeaders;
     /** Arguments and result in serialized form (`?serialize=true` or `x-jitar-data-encoding: serialized`). */
     serialized: boolean;
     /** `dry-run` checks the arguments and runs nothing; `preflight` only runs the middleware (CORS). */
@@ -117,13 +117,13 @@ export class RpcHandler
         }
 
         const args = call.serialized ? this.#options.codec.deserialize(call.args) as Record<string, unknown> : call.args;
+        if (this.#options.middleware.length === 0) return this.#run(procedure, args, call);
         const request = new Request(procedure.fqn, procedure.version, args, call.headers);
-        return runChain(this.#options.middleware, request, () => this.#run(procedure, request, call));
+        return runChain(this.#options.middleware, request, () => this.#run(procedure, withStarArguments(procedure, request.args), call));
     }
 
-    async #run(procedure: ProcedureManifest, request: Request, call: RpcCall): Promise<Response>
+    async #run(procedure: ProcedureManifest, args: Readonly<Record<string, unknown>>, call: RpcCall): Promise<Response>
     {
-        const args = withStarArguments(procedure, request.args);
         const problem = this.#validator.check(procedure, args, call.source === 'query' && !call.serialized);
         if (problem !== undefined) return new Response(400, new BadRequest(problem));
         if (call.mode === 'dry-run') return new Response(200, undefined);
@@ -159,8 +159,9 @@ export class RpcHandler
  * Middleware may set `*name` arguments: they override what the caller sent for a parameter `name`, and
  * vanish for procedures without one.
  */
-function withStarArguments(procedure: ProcedureManifest, args: Record<string, unknown>): Record<string, unknown>
+function withStarArguments(procedure: ProcedureManifest, args: Readonly<Record<string, unknown>>): Readonly<Record<string, unknown>>
 {
+    if (!Object.keys(args).some(key => key.startsWith('*'))) return args;
     const result: Record<string, unknown> = {};
     const starred: [string, unknown][] = [];
     for (const [key, value] of Object.entries(args))

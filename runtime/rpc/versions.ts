@@ -3,7 +3,7 @@ const VERSION = /^\d+(\.\d+){0,2}$/;
 
 export function parseVersion(text: string | undefined): string | undefined
 {
-    if (text === undefined || text === '') return '0.0.0';
+    if (text === undefined || text === '' || text === '0.0.0') return '0.0.0';
     if (!VERSION.test(text)) return undefined;
     const parts = text.split('.').map(part => String(Number(part)));
     while (parts.length < 3) parts.push('0');
