@@ -33,22 +33,24 @@ export function fromWire(parameters: readonly ParameterManifest[], args: WireArg
 {
     const positional: unknown[] = [];
 
-    parameters.forEach((parameter, index) =>
+    for (let index = 0; index < parameters.length; index++)
     {
-        if (parameter.kind === 'rest')
-        {
-            const values = args[parameter.names[0].name];
-            if (Array.isArray(values)) positional.push(...values);
-            return;
-        }
+        const parameter = parameters[index];
         if (parameter.kind === 'named')
         {
             positional[index] = args[parameter.names[0].name];
-            return;
         }
-        const sent = parameter.names.some(name => args[name.name] !== undefined);
-        positional[index] = !sent && parameter.optional ? undefined : rebuildPattern(parameter, index, args);
-    });
+        else if (parameter.kind === 'rest')
+        {
+            const values = args[parameter.names[0].name];
+            if (Array.isArray(values)) positional.push(...values);
+        }
+        else
+        {
+            const sent = parameter.names.some(name => args[name.name] !== undefined);
+            positional[index] = !sent && parameter.optional ? undefined : rebuildPattern(parameter, index, args);
+        }
+    }
 
     // Trailing undefined arguments would still count in `arguments.length`; a direct call would not pass them.
     while (positional.length > 0 && positional[positional.length - 1] === undefined) positional.pop();

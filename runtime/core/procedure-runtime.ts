@@ -53,12 +53,20 @@ export class ProcedureRuntime implements ProxyTarget
     }
 
     /** Runs a procedure held here for a call that arrived over the wire. */
-    async handle(fqn: string, version: string, args: WireArguments): Promise<unknown>
+    handle(fqn: string, version: string, args: WireArguments): Promise<unknown>
     {
-        const local = this.#local.get(idOf(fqn, version));
-        const procedure = this.#procedures.get(idOf(fqn, version));
-        if (local === undefined || procedure === undefined) throw new ProcedureNotFound(fqn, version);
-        return local(...fromWire(procedure.parameters, args));
+        const id = idOf(fqn, version);
+        const local = this.#local.get(id);
+        const procedure = this.#procedures.get(id);
+        if (local === undefined || procedure === undefined) return Promise.reject(new ProcedureNotFound(fqn, version));
+        try
+        {
+            return Promise.resolve(local(...fromWire(procedure.parameters, args)));
+        }
+        catch (error)
+        {
+            return Promise.reject(error);
+        }
     }
 
     async run(fqn: string, version: string, args: ArrayLike<unknown>): Promise<unknown>

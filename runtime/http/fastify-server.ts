@@ -1,7 +1,8 @@
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
 
+import type { RequestHeaders } from '../middleware/request.js';
 import type { RpcCall, RpcHandler } from '../rpc/rpc-handler.js';
 import type { AssetWhitelist } from '../services/asset-whitelist.js';
 import type { HealthChecks } from '../services/health-checks.js';
@@ -29,7 +30,7 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
     const server = Fastify({
         logger: { level: options.logLevel },
         // A child logger per request costs more than the request itself; below debug nothing uses it.
-        disableRequestLogging: options.logLevel !== 'debug',
+        logController: new LogController({ disableRequestLogging: options.logLevel !== 'debug' }),
         ...options.logLevel === 'debug' ? {} : { childLoggerFactory: (logger: FastifyBaseLogger) => logger },
         bodyLimit: options.bodyLimit,
         // Request bodies with these keys are refused before any of our code sees them.
@@ -76,7 +77,10 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
     const { rpc, health, assets } = parts;
     if (rpc !== undefined)
     {
-        server.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/rpc/*', handler: (request, reply) => answerRpc(rpc, request, reply, state) });
+        const handler = (request: FastifyRequest, reply: FastifyReply): Promise<string> => answerRpc(rpc, request, reply, state);
+        // A static route per procedure is found faster than the wildcard, which answers the rest (404s).
+        for (const fqn of rpc.fqns) server.route({ method: ['GET', 'POST', 'OPTIONS'], url: `/rpc/${fqn.replaceAll(':', '::')}`, handler, config: { fqn } });
+        server.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/rpc/*', handler });
     }
     else
     {
@@ -118,28 +122,41 @@ async function answerRpc(rpc: RpcHandler, request: FastifyRequest, reply: Fastif
 /** The RPC call an HTTP request makes, or the reason it makes none. */
 function toRpcCall(request: FastifyRequest): RpcCall | string
 {
-    const headers = request.headers;
+    // Node builds the headers object only when asked; most calls need just these few headers.
+    const raw = request.raw.rawHeaders;
     let query = request.query as Record<string, unknown>;
-    const serialized = query.serialize === 'true' || headers['x-jitar-data-encoding'] === 'serialized';
+    const serialized = query.serialize === 'true' || rawHeader(raw, 'x-jitar-data-encoding') === 'serialized';
     if ('serialize' in query)
     {
         query = { ...query };
         delete query.serialize;
     }
-    const fqn = (request.params as { '*': string })['*'];
-    const version = headers['x-jitar-procedure-version'] as string | undefined;
+    const fqn = (request.routeOptions.config as { fqn?: string }).fqn ?? (request.params as { '*': string })['*'];
+    const version = rawHeader(raw, 'x-jitar-procedure-version');
+    const headers = (): RequestHeaders => request.headers;
 
     if (request.method === 'OPTIONS')
     {
-        const mode = headers['access-control-request-method'] === undefined ? 'dry-run' : 'preflight';
+        const mode = rawHeader(raw, 'access-control-request-method') === undefined ? 'dry-run' : 'preflight';
         return { fqn, version, args: query, source: 'query', headers, serialized, mode };
     }
     if (request.method === 'GET') return { fqn, version, args: query, source: 'query', headers, serialized, mode: 'call' };
 
     const body: unknown = request.body;
     if (body === null || typeof body !== 'object' || Array.isArray(body)) return 'Request body must be a JSON object of arguments by parameter name';
-    const isForm = (headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+    const isForm = (rawHeader(raw, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded');
     return { fqn, version, args: body as Record<string, unknown>, source: isForm ? 'query' : 'body', headers, serialized, mode: 'call' };
+}
+
+/** A header's value from Node's raw list (names as sent, values in order), `name` in lower case. */
+function rawHeader(raw: readonly string[], name: string): string | undefined
+{
+    for (let index = 0; index < raw.length; index += 2)
+    {
+        const candidate = raw[index];
+        if (candidate.length === name.length && candidate.toLowerCase() === name) return raw[index + 1];
+    }
+    return undefined;
 }
 
 /** Form fields as arguments; a repeated field becomes an array. */

@@ -17,7 +17,8 @@ export interface RpcCall
     args: Record<string, unknown>;
     /** Where the arguments came from: query strings are text, and get coerced to the declared types. */
     source: 'query' | 'body';
-    headers: RequestHeaders;
+    /** The request's headers; a function, because building them costs and most calls never look. */
+    headers: () => RequestHeaders;
     /** Arguments and result in serialized form (`?serialize=true` or `x-jitar-data-encoding: serialized`). */
     serialized: boolean;
     /** `dry-run` checks the arguments and runs nothing; `preflight` only runs the middleware (CORS). */
@@ -83,6 +84,8 @@ export class RpcHandler
     select(fqn: string, version: string): ProcedureManifest | undefined
     {
         const versions = this.#exposed.get(fqn) ?? [];
+        const exact = versions.find(procedure => procedure.version === version);
+        if (exact !== undefined) return exact;
         return versions.findLast(procedure => compareVersions(procedure.version, version) <= 0);
     }
 
@@ -100,47 +103,42 @@ export class RpcHandler
         }
     }
 
-    async #respond(call: RpcCall): Promise<Response>
+    /** Throws for problems of the request itself; answers with a Response for everything after. */
+    #respond(call: RpcCall): Promise<Response>
     {
         if (call.mode === 'preflight')
         {
-            return runChain(this.#options.middleware, new Request(call.fqn, '0.0.0', {}, call.headers), async () => new Response(204, undefined));
+            return runChain(this.#options.middleware, new Request(call.fqn, '0.0.0', {}, call.headers()), () => Promise.resolve(new Response(204, undefined)));
         }
 
         const version = parseVersion(call.version);
         if (version === undefined) throw new BadRequest(`Invalid version number '${call.version}'`);
         const procedure = this.select(call.fqn, version);
         if (procedure === undefined) throw new ProcedureNotFound(call.fqn, version);
-        if (procedure.access === 'protected' && (this.#options.trustKey === undefined || call.headers['x-jitar-trust-key'] !== this.#options.trustKey))
+        if (procedure.access === 'protected' && (this.#options.trustKey === undefined || call.headers()['x-jitar-trust-key'] !== this.#options.trustKey))
         {
             throw new Unauthorized('Request not trusted');
         }
 
         const args = call.serialized ? this.#options.codec.deserialize(call.args) as Record<string, unknown> : call.args;
         if (this.#options.middleware.length === 0) return this.#run(procedure, args, call);
-        const request = new Request(procedure.fqn, procedure.version, args, call.headers);
+        const request = new Request(procedure.fqn, procedure.version, args, call.headers());
         return runChain(this.#options.middleware, request, () => this.#run(procedure, withStarArguments(procedure, request.args), call));
     }
 
-    async #run(procedure: ProcedureManifest, args: Readonly<Record<string, unknown>>, call: RpcCall): Promise<Response>
+    #run(procedure: ProcedureManifest, args: Readonly<Record<string, unknown>>, call: RpcCall): Promise<Response>
     {
         const problem = this.#validator.check(procedure, args, call.source === 'query' && !call.serialized);
-        if (problem !== undefined) return new Response(400, new BadRequest(problem));
-        if (call.mode === 'dry-run') return new Response(200, undefined);
+        if (problem !== undefined) return Promise.resolve(new Response(400, new BadRequest(problem)));
+        if (call.mode === 'dry-run') return Promise.resolve(new Response(200, undefined));
 
-        try
-        {
-            return new Response(200, await this.#runtime.handle(procedure.fqn, procedure.version, args));
-        }
-        catch (error)
-        {
-            return new Response(statusOf(error), error);
-        }
+        return this.#runtime.handle(procedure.fqn, procedure.version, args)
+            .then(result => new Response(200, result), (error: unknown) => new Response(statusOf(error), error));
     }
 
     #answer(response: Response, call: RpcCall): RpcAnswer
     {
-        const headers = response.headers;
+        const headers = response.headers; // a copy of its own, so it can be completed here
         if (headers.location !== undefined) return { status: 302, headers, body: '' };
         if (response.status === 204) return { status: 204, headers, body: '' };
 
@@ -151,7 +149,9 @@ export class RpcHandler
         const encoded = failed && serialize === undefined
             ? { contentType: 'text/plain', jitarContentType: 'text/plain', body: (response.result as Error).message }
             : encodeResult(response.result, serialize);
-        return { status: response.status, headers: { ...headers, 'content-type': encoded.contentType, 'x-jitar-content-type': encoded.jitarContentType }, body: encoded.body };
+        headers['content-type'] = encoded.contentType;
+        headers['x-jitar-content-type'] = encoded.jitarContentType;
+        return { status: response.status, headers, body: encoded.body };
     }
 }
 
