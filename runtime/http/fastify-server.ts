@@ -77,10 +77,12 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
     const { rpc, health, assets } = parts;
     if (rpc !== undefined)
     {
-        const handler = (request: FastifyRequest, reply: FastifyReply): Promise<string> => answerRpc(rpc, request, reply, state);
         // A static route per procedure is found faster than the wildcard, which answers the rest (404s).
-        for (const fqn of rpc.fqns) server.route({ method: ['GET', 'POST', 'OPTIONS'], url: `/rpc/${fqn.replaceAll(':', '::')}`, handler, config: { fqn } });
-        server.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/rpc/*', handler });
+        for (const fqn of rpc.fqns)
+        {
+            server.route({ method: ['GET', 'POST', 'OPTIONS'], url: `/rpc/${fqn.replaceAll(':', '::')}`, handler: (request, reply) => answerRpc(rpc, fqn, request, reply, state) });
+        }
+        server.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/rpc/*', handler: (request, reply) => answerRpc(rpc, (request.params as { '*': string })['*'], request, reply, state) });
     }
     else
     {
@@ -105,9 +107,9 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
     return server;
 }
 
-async function answerRpc(rpc: RpcHandler, request: FastifyRequest, reply: FastifyReply, state: { closing: boolean }): Promise<string>
+async function answerRpc(rpc: RpcHandler, fqn: string, request: FastifyRequest, reply: FastifyReply, state: { closing: boolean }): Promise<string>
 {
-    const call = toRpcCall(request);
+    const call = toRpcCall(fqn, request);
     if (typeof call === 'string')
     {
         void reply.status(400).type('text/plain');
@@ -120,7 +122,7 @@ async function answerRpc(rpc: RpcHandler, request: FastifyRequest, reply: Fastif
 }
 
 /** The RPC call an HTTP request makes, or the reason it makes none. */
-function toRpcCall(request: FastifyRequest): RpcCall | string
+function toRpcCall(fqn: string, request: FastifyRequest): RpcCall | string
 {
     // Node builds the headers object only when asked; most calls need just these few headers.
     const raw = request.raw.rawHeaders;
@@ -131,7 +133,6 @@ function toRpcCall(request: FastifyRequest): RpcCall | string
         query = { ...query };
         delete query.serialize;
     }
-    const fqn = (request.routeOptions.config as { fqn?: string }).fqn ?? (request.params as { '*': string })['*'];
     const version = rawHeader(raw, 'x-jitar-procedure-version');
     const headers = (): RequestHeaders => request.headers;
 
