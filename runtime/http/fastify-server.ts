@@ -107,18 +107,20 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
     return server;
 }
 
-async function answerRpc(rpc: RpcHandler, fqn: string, request: FastifyRequest, reply: FastifyReply, state: { closing: boolean }): Promise<string>
+function answerRpc(rpc: RpcHandler, fqn: string, request: FastifyRequest, reply: FastifyReply, state: { closing: boolean }): Promise<string>
 {
     const call = toRpcCall(fqn, request);
     if (typeof call === 'string')
     {
         void reply.status(400).type('text/plain');
-        return call;
+        return Promise.resolve(call);
     }
-    const answer = await rpc.handle(call);
-    void reply.status(answer.status).headers(answer.headers);
-    if (state.closing) void reply.header('connection', 'close');
-    return answer.body;
+    return rpc.handle(call).then(answer =>
+    {
+        void reply.status(answer.status).headers(answer.headers);
+        if (state.closing) void reply.header('connection', 'close');
+        return answer.body;
+    });
 }
 
 /** The RPC call an HTTP request makes, or the reason it makes none. */

@@ -89,17 +89,21 @@ export class RpcHandler
         return versions.findLast(procedure => compareVersions(procedure.version, version) <= 0);
     }
 
-    async handle(call: RpcCall): Promise<RpcAnswer>
+    handle(call: RpcCall): Promise<RpcAnswer>
     {
-        try
-        {
-            return this.#answer(await this.#respond(call), call);
-        }
-        catch (error)
+        const failed = (error: unknown): RpcAnswer =>
         {
             // A result that cannot be serialized is the server's fault, not the caller's.
             const status = error instanceof InvalidSerialization && error.direction === 'serialize' ? 500 : statusOf(error);
             return this.#answer(new Response(status, error), call);
+        };
+        try
+        {
+            return this.#respond(call).then(response => this.#answer(response, call)).catch(failed);
+        }
+        catch (error)
+        {
+            return Promise.resolve(failed(error));
         }
     }
 
