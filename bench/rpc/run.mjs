@@ -143,6 +143,13 @@ function generateApp(port) {
 
 // --- the servers -----------------------------------------------------------------------------
 
+/** The node flags that a script's `#!/usr/bin/env -S node <flags>` line gives it. */
+function shebangFlags(script) {
+  const first = readFileSync(script, 'utf8').split('\n', 1)[0];
+  const match = /^#!\/usr\/bin\/env\s+(?:-S\s+)?node\s*(.*)$/.exec(first);
+  return match === null ? [] : match[1].split(/\s+/).filter(Boolean);
+}
+
 /** Starts a server as a child process and waits until GET /health answers 200. */
 async function startServer(label, args, cwd, port) {
   const child = spawn(process.execPath, args, { cwd, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -291,7 +298,8 @@ async function main() {
 
   const jitarArgs = [
     ...(options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []),
-    jitarPath, 'start', '--service=services/standalone.json', `--log-level=${options.logLevel}`,
+    // The node flags of the bin's shebang (`#!/usr/bin/env -S node <flags>`): the process as `npx jitar` runs it.
+    ...shebangFlags(jitarPath), jitarPath, 'start', '--service=services/standalone.json', `--log-level=${options.logLevel}`,
   ];
   if (options.cpuProf) rmSync(profileDir, { recursive: true, force: true });
   const ours = await startServer('jitar', jitarArgs, appDir, jitarPort);
@@ -359,7 +367,7 @@ async function main() {
     ...ratios.map(([method, ratio]) => [method, `${ratio.toFixed(2)}x`, ratio >= TARGET_RATIO ? 'PASS' : 'MISS']),
   ]));
 
-  console.log(`\nnode ${process.version}, fastify ${versionOf('fastify')}, autocannon ${versionOf('autocannon')}, jitar --log-level=${options.logLevel}${options.cpuProf ? ' --cpu-prof' : ''}`);
+  console.log(`\nnode ${process.version}, fastify ${versionOf('fastify')}, autocannon ${versionOf('autocannon')}, jitar (node ${shebangFlags(jitarPath).join(" ")}) --log-level=${options.logLevel}${options.cpuProf ? ' --cpu-prof' : ''}`);
   console.log(`Both servers and the load generator share the same machine (${availableParallelism()} cores, ${cpus()[0]?.model ?? 'unknown CPU'}), on 127.0.0.1.`);
 
   await stopAll();
