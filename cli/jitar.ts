@@ -1,7 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
-// A server allocates a little per request; with V8's default young generation the scavenger runs so
-// often that bench/rpc measured 15 instead of 12 us of CPU per request. The flag must be set before V8
-// starts, hence the shebang (env -S splits it; npm's shims on Windows read it too).
+#!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
