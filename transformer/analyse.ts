@@ -6,7 +6,7 @@ import { compareVersions } from '../runtime/rpc/versions.js';
 import { packageVersion } from '../runtime/version.js';
 import { MANIFEST_FORMAT, type Manifest, type ProcedureManifest, type SegmentManifest } from '../runtime/manifest.js';
 import { ClassRegistry } from './analysis/classes.js';
-import { moduleCandidates, resolveModuleKey } from './analysis/modules.js';
+import { appModule, moduleCandidates, resolveModuleKey } from './analysis/modules.js';
 import { analyseExport, type AnalysisContext, type ListedExport } from './analysis/procedures.js';
 import { createProject } from './analysis/project.js';
 import { DisplayPaths, isInside, portableRelative } from './config/display-paths.js';
@@ -70,11 +70,7 @@ export function analyse(options: AnalyseOptions = {}): AnalysisResult
     const schemas = new SchemaGenerator({
         checker,
         isAppDeclaration: declaration => isInside(config.source, declaration.getSourceFile().fileName),
-        qualifierOf: declaration =>
-        {
-            const file = declaration.getSourceFile().fileName;
-            return isInside(config.source, file) ? portableRelative(config.source, file).replace(/\.[cm]?tsx?$/, '').replaceAll('/', '.') : undefined;
-        },
+        qualifierOf: declaration => appModule(config.source, declaration.getSourceFile().fileName)?.module.replaceAll('/', '.'),
         classKey: symbol => classes.keyOf(symbol)
     });
     const context: AnalysisContext = { checker, schemas, classes, paths, diagnostics };

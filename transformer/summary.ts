@@ -1,6 +1,6 @@
 import type { Manifest } from '../runtime/manifest.js';
 
-const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : 'es'.slice(word.endsWith('s') ? 0 : 1)}`;
+const plural = (count: number, word: string): string => `${count} ${word}${count === 1 ? '' : word.endsWith('s') ? 'es' : 's'}`;
 
 /** What jitar-compile prints after a build: a line per segment, and with `verbose` every procedure. */
 export function summarize(manifest: Manifest, verbose: boolean): string[]

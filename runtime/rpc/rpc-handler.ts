@@ -67,8 +67,9 @@ export class RpcHandler
             if (procedure.access === 'private' || !runtime.holds(procedure.fqn, procedure.version)) continue;
             const versions = this.#exposed.get(procedure.fqn) ?? [];
             versions.push(procedure);
-            this.#exposed.set(procedure.fqn, versions.sort((a, b) => compareVersions(a.version, b.version)));
+            this.#exposed.set(procedure.fqn, versions);
         }
+        for (const versions of this.#exposed.values()) versions.sort((a, b) => compareVersions(a.version, b.version));
         this.#runtime = runtime;
         this.#validator = validator;
         this.#options = options;

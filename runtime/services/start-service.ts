@@ -55,17 +55,18 @@ export async function startService(options: StartOptions): Promise<RunningServic
     {
         if (config.kind === 'worker' && config.gateway !== undefined) throw new Error(`${config.file}: a worker with a gateway needs the cluster services, which this version does not have yet; leave out 'gateway' to serve alone`);
         const manifest = readManifest(target);
-        runtime = new ProcedureRuntime(manifest);
-        const classes = await loadSegments(runtime, manifest, config.segments, target, config.file);
+        const local = new ProcedureRuntime(manifest);
+        runtime = local;
+        const classes = await loadSegments(local, manifest, config.segments, target, config.file);
         const resolver = createClassResolver(manifest.classes, classes);
         const codec: ValueCodec = { serialize: value => serialize(value, resolver), deserialize: value => deserialize(value, resolver) };
-        const validator = new ArgumentValidator(manifest, manifest.procedures.filter(procedure => runtime?.holds(procedure.fqn, procedure.version) === true), isInstanceOf(resolver));
+        const validator = new ArgumentValidator(manifest, manifest.procedures.filter(procedure => local.holds(procedure.fqn, procedure.version)), isInstanceOf(resolver));
         const middleware = await loadAll<Middleware>(target, config.middleware, 'Middleware', isMiddleware);
-        parts.rpc = new RpcHandler(manifest, runtime, validator, {
+        parts.rpc = new RpcHandler(manifest, local, validator, {
             trustKey: config.trustKey, middleware, codec,
             onServerError: (error, call) => server.log.error({ err: error, fqn: call.fqn }, 'procedure failed')
         });
-        installRuntime(runtime);
+        installRuntime(local);
     }
     else if (config.kind !== 'repository')
     {

@@ -1,9 +1,9 @@
 import { ts } from 'ts-morph';
 
 import type { ClassManifest, ClassMemberManifest } from '../../runtime/manifest.js';
-import { portableRelative, type DisplayPaths } from '../config/display-paths.js';
+import type { DisplayPaths } from '../config/display-paths.js';
 import { Codes, type DiagnosticBag } from '../diagnostics.js';
-import { fullyQualifiedName, type ModuleLocation } from './modules.js';
+import { appModule, fullyQualifiedName, type ModuleLocation } from './modules.js';
 import { isHiddenMember } from '../schema/members.js';
 import { locationOf } from './locations.js';
 
@@ -57,8 +57,8 @@ export class ClassRegistry
 
         const declaration = symbol.declarations?.find(ts.isClassLike);
         const sourceFile = declaration?.getSourceFile();
-        const file = sourceFile === undefined ? undefined : portableRelative(this.#sourceRoot, sourceFile.fileName);
-        if (declaration === undefined || sourceFile === undefined || file === undefined || file.startsWith('../') || file.includes('node_modules/'))
+        const module = sourceFile === undefined ? undefined : appModule(this.#sourceRoot, sourceFile.fileName);
+        if (declaration === undefined || sourceFile === undefined || module === undefined)
         {
             return { problem: `instances of class '${symbol.name}' cannot cross the wire: it is not a class of the app nor a built-in the serializer knows` };
         }
@@ -66,10 +66,9 @@ export class ClassRegistry
         const exportName = this.#exportNameOf(symbol, sourceFile);
         if (exportName === undefined)
         {
-            return { problem: `class '${symbol.name}' is not exported by '${file}', so the runtime cannot rebuild its instances; export it` };
+            return { problem: `class '${symbol.name}' is not exported by '${module.file}', so the runtime cannot rebuild its instances; export it` };
         }
 
-        const module: ModuleLocation = { path: sourceFile.fileName, file, module: file.replace(/\.[cm]?tsx?$/, '') };
         const key = fullyQualifiedName(module.module, exportName, declaration.name?.text, undefined);
         this.#bySymbol.set(symbol, { symbol, declaration, module, exportName, key, registration: 'signature', segments: new Set() });
         return { key };

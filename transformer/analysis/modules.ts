@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { basename, join, posix } from 'node:path';
 
-import { portableRelative } from '../config/display-paths.js';
+import { isInside, portableRelative } from '../config/display-paths.js';
 
 const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts'];
 const JS_TO_TS: Record<string, string> = { '.js': '.ts', '.jsx': '.tsx', '.mjs': '.mts', '.cjs': '.cts' };
@@ -35,11 +35,22 @@ export function moduleCandidates(sourceRoot: string, key: string): string[]
 export function resolveModuleKey(sourceRoot: string, key: string): ModuleLocation | undefined
 {
     const path = moduleCandidates(sourceRoot, key).find(candidate => existsSync(candidate) && statSync(candidate).isFile());
-    if (path === undefined) return undefined;
-    const file = portableRelative(sourceRoot, path);
     // A key must not reach outside the source root.
-    if (file.startsWith('../')) return undefined;
-    return { path, file, module: file.replace(/\.[cm]?tsx?$/, '') };
+    return path === undefined ? undefined : appModule(sourceRoot, path);
+}
+
+/** Where a file sits in the app: undefined for files outside the source root, in node_modules, or declarations only. */
+export function appModule(sourceRoot: string, path: string): ModuleLocation | undefined
+{
+    if (path.endsWith('.d.ts') || !isInside(sourceRoot, path)) return undefined;
+    const file = portableRelative(sourceRoot, path);
+    return { path, file, module: moduleOf(file) };
+}
+
+/** A source-relative file without its extension: the module path that FQNs and the manifest use. */
+export function moduleOf(file: string): string
+{
+    return file.replace(/\.[cm]?[jt]sx?$/, '');
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Node, ts, type ExportedDeclarations, type SourceFile } from 'ts-morph';
 
-import type { Access, ProcedureManifest } from '../../runtime/manifest.js';
+import type { Access, ProcedureManifest, SourceLocation } from '../../runtime/manifest.js';
 import type { DisplayPaths } from '../config/display-paths.js';
 import type { SegmentEntry } from '../config/segment-files.js';
 import { Codes, type DiagnosticBag } from '../diagnostics.js';
@@ -136,7 +136,7 @@ function awaitedResult(fn: ts.SignatureDeclaration, checker: ts.TypeChecker): ts
     return checker.getAwaitedType(returned) ?? returned;
 }
 
-function report(location: ReturnType<typeof locationOf>, subject: string, root: string, problem: SchemaProblem, diagnostics: DiagnosticBag): void
+function report(location: SourceLocation, subject: string, root: string, problem: SchemaProblem, diagnostics: DiagnosticBag): void
 {
     const where = problem.path === '' ? '' : ` (at '${root}${problem.path}')`;
     const message = `${subject}${where}: ${problem.message}`;

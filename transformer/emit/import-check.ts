@@ -7,7 +7,8 @@ import { locationOf } from '../analysis/locations.js';
 import type { DisplayPaths } from '../config/display-paths.js';
 import { Codes, type DiagnosticBag } from '../diagnostics.js';
 import { classKeysOf } from './entry-source.js';
-import { moduleOf, type ImportPlanner } from './import-planner.js';
+import { moduleOf } from '../analysis/modules.js';
+import type { ImportPlanner } from './import-planner.js';
 
 /**
  * What the import rule cannot fix by itself, found before anything is emitted: values other than

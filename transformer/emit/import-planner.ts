@@ -2,7 +2,7 @@ import type * as ts from 'typescript';
 
 import type { TypeScriptApi } from './typescript-api.js';
 
-import { portableRelative } from '../config/display-paths.js';
+import { appModule, moduleOf } from '../analysis/modules.js';
 import type { SegmentMap } from './import-rule.js';
 import { outputFile, proxyFile, relativeSpecifier } from './output-paths.js';
 
@@ -28,6 +28,7 @@ export class ImportPlanner
     readonly #checker: ts.TypeChecker;
     readonly #sourceRoot: string;
     readonly #segments: SegmentMap;
+    readonly #plans = new WeakMap<ts.Expression, SpecifierPlan | undefined>();
 
     constructor(typescript: TypeScriptApi, checker: ts.TypeChecker, sourceRoot: string, segments: SegmentMap)
     {
@@ -45,12 +46,19 @@ export class ImportPlanner
     /** The source-relative path of an app file (`domain/a.ts`), or undefined for files outside the app. */
     appFile(fileName: string): string | undefined
     {
-        if (fileName.endsWith('.d.ts') || fileName.includes('/node_modules/')) return undefined;
-        const file = portableRelative(this.#sourceRoot, fileName);
-        return file.startsWith('../') ? undefined : file;
+        return appModule(this.#sourceRoot, fileName)?.file;
     }
 
+    /** Planned once per specifier: the import check and the emit both ask. */
     plan(importer: ts.SourceFile, specifier: ts.Expression): SpecifierPlan | undefined
+    {
+        if (this.#plans.has(specifier)) return this.#plans.get(specifier);
+        const plan = this.#decide(importer, specifier);
+        this.#plans.set(specifier, plan);
+        return plan;
+    }
+
+    #decide(importer: ts.SourceFile, specifier: ts.Expression): SpecifierPlan | undefined
     {
         if (!this.#ts.isStringLiteralLike(specifier)) return undefined;
         const importerFile = this.appFile(importer.fileName);
@@ -68,9 +76,4 @@ export class ImportPlanner
         }
         return { text: relativeSpecifier(importerOutput, outputFile(importedFile)), proxied: false, module };
     }
-}
-
-export function moduleOf(file: string): string
-{
-    return file.replace(/\.[cm]?[jt]sx?$/, '');
 }
