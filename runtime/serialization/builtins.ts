@@ -1,3 +1,5 @@
+import { BadRequest, Forbidden, JitarError, NotFound, NotImplemented, PaymentRequired, ServerError, Teapot, Unauthorized } from '../errors.js';
+
 /**
  * The built-in types the serializer rebuilds, as fixed tables: a wire value names an entry of these
  * tables, never a global. `Buffer` is Node's and is used only where it exists, so that this module
@@ -36,15 +38,21 @@ export function typedArrayName(prototype: object | null): string | undefined
 
 type ErrorConstructorLike = new (message?: string, options?: ErrorOptions) => Error;
 
-/** The built-in errors the `Error` form's `type` may name; any other type is read as `Error`. */
+/**
+ * The errors the `Error` form's `type` may name: JavaScript's own and jitar's, so that a BadRequest thrown
+ * in one process is a BadRequest (with its status) where it lands. Any other type is read as `Error`.
+ */
 export const ERROR_TYPES: ReadonlyMap<string, ErrorConstructorLike> = new Map<string, ErrorConstructorLike>([
     ['Error', Error], ['TypeError', TypeError], ['RangeError', RangeError], ['SyntaxError', SyntaxError],
-    ['ReferenceError', ReferenceError], ['EvalError', EvalError], ['URIError', URIError]
+    ['ReferenceError', ReferenceError], ['EvalError', EvalError], ['URIError', URIError],
+    // Names spelled out: a minifier may rename the classes of a browser bundle.
+    ['JitarError', JitarError], ['BadRequest', BadRequest], ['Unauthorized', Unauthorized], ['PaymentRequired', PaymentRequired],
+    ['Forbidden', Forbidden], ['NotFound', NotFound], ['Teapot', Teapot], ['ServerError', ServerError], ['NotImplemented', NotImplemented]
 ]);
 
 export const AGGREGATE_ERROR_TYPE = 'AggregateError';
 
-/** The allow-listed type of an error: the nearest built-in error class in its prototype chain. */
+/** The allow-listed type of an error: the nearest listed error class in its prototype chain (ProcedureNotFound is a NotFound). */
 export function errorType(error: object): string | undefined
 {
     for (let prototype: object | null = Object.getPrototypeOf(error); prototype !== null; prototype = Object.getPrototypeOf(prototype))

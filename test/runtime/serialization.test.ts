@@ -1,5 +1,5 @@
 import type { ClassManifest, ClassMemberManifest } from '../../runtime/manifest.js';
-import { BadRequest, InvalidSerialization } from '../../runtime/errors.js';
+import { BadRequest, InvalidSerialization, NotFound, NotImplemented, ProcedureNotFound, Teapot, Unauthorized, type JitarError } from '../../runtime/errors.js';
 import { createClassResolver, deserialize, serialize, type ClassConstructor, type ClassResolver } from '../../runtime/serialization/serializer.js';
 import { analyseFixture } from '../compiler/fixture-apps.js';
 import { Person as ShowcasePerson } from '../fixtures/apps/showcase/src/domain/Person.js';
@@ -392,6 +392,21 @@ describe('built-in formats', () =>
         const unknown = deserializeJson('{"serialized": true, "name": "Error", "type": "Function", "message": "m"}') as Error;
         expect(unknown.constructor).toBe(Error);
         expect(unknown.message).toBe('m');
+    });
+
+    it('Error: jitar\'s error classes travel as themselves, with their status; their subclasses as the nearest one', () =>
+    {
+        for (const [ErrorClass, status] of [[BadRequest, 400], [Unauthorized, 401], [NotFound, 404], [Teapot, 418], [NotImplemented, 501]] as const)
+        {
+            const back = roundTrip(new ErrorClass('why')) as JitarError;
+            expect(back).toBeInstanceOf(ErrorClass);
+            expect(back.message).toBe('why');
+            expect(back.status).toBe(status);
+        }
+        expect(wire(new ProcedureNotFound('a/b', '1.0.0'))).toEqual({ serialized: true, name: 'Error', type: 'NotFound', message: 'Procedure \'a/b\' not found' });
+        const refused = roundTrip(new InvalidSerialization('deserialize', 'x', 'no')) as JitarError;
+        expect(refused.constructor).toBe(BadRequest);
+        expect(refused.status).toBe(400);
     });
 
     it('Error: AggregateError keeps its errors', () =>
