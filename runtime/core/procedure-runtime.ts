@@ -22,7 +22,8 @@ const idOf = (fqn: string, version: string): string => `${fqn}@${version}`;
 export class ProcedureRuntime implements ProxyTarget
 {
     readonly #procedures = new Map<string, ProcedureManifest>();
-    readonly #local = new Map<string, Implementation>();
+    /** The implementations held here, with their manifest entries, by `fqn@version`. */
+    readonly #local = new Map<string, { implementation: Implementation; procedure: ProcedureManifest }>();
     readonly #segments = new Set<string>();
     readonly #remote: RemoteCaller | undefined;
 
@@ -41,8 +42,9 @@ export class ProcedureRuntime implements ProxyTarget
     {
         for (const { fqn, version, implementation } of segment.procedures)
         {
-            if (!this.#procedures.has(idOf(fqn, version))) throw new Error(`Segment '${segment.name}' holds '${fqn}@${version}', which the manifest does not know: rebuild the app`);
-            this.#local.set(idOf(fqn, version), implementation as Implementation);
+            const procedure = this.#procedures.get(idOf(fqn, version));
+            if (procedure === undefined) throw new Error(`Segment '${segment.name}' holds '${fqn}@${version}', which the manifest does not know: rebuild the app`);
+            this.#local.set(idOf(fqn, version), { implementation: implementation as Implementation, procedure });
         }
         this.#segments.add(segment.name);
     }
@@ -55,13 +57,11 @@ export class ProcedureRuntime implements ProxyTarget
     /** Runs a procedure held here for a call that arrived over the wire. */
     handle(fqn: string, version: string, args: WireArguments): Promise<unknown>
     {
-        const id = idOf(fqn, version);
-        const local = this.#local.get(id);
-        const procedure = this.#procedures.get(id);
-        if (local === undefined || procedure === undefined) return Promise.reject(new ProcedureNotFound(fqn, version));
+        const local = this.#local.get(idOf(fqn, version));
+        if (local === undefined) return Promise.reject(new ProcedureNotFound(fqn, version));
         try
         {
-            return Promise.resolve(local(...fromWire(procedure.parameters, args)));
+            return Promise.resolve(local.implementation(...fromWire(local.procedure.parameters, args)));
         }
         catch (error)
         {
@@ -72,7 +72,7 @@ export class ProcedureRuntime implements ProxyTarget
     async run(fqn: string, version: string, args: ArrayLike<unknown>): Promise<unknown>
     {
         const local = this.#local.get(idOf(fqn, version));
-        if (local !== undefined) return local(...Array.from(args));
+        if (local !== undefined) return local.implementation(...Array.from(args));
 
         const procedure = this.#procedures.get(idOf(fqn, version));
         if (procedure === undefined) throw new ProcedureNotFound(fqn, version);

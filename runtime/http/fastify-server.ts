@@ -107,19 +107,24 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
     return server;
 }
 
-function answerRpc(rpc: RpcHandler, fqn: string, request: FastifyRequest, reply: FastifyReply, state: { closing: boolean }): Promise<string>
+/**
+ * Answers through `reply.send` rather than a returned promise: Fastify then adds no promise of its own
+ * around the handler, which is measurable at this rate.
+ */
+function answerRpc(rpc: RpcHandler, fqn: string, request: FastifyRequest, reply: FastifyReply, state: { closing: boolean }): void
 {
     const call = toRpcCall(fqn, request);
     if (typeof call === 'string')
     {
-        void reply.status(400).type('text/plain');
-        return Promise.resolve(call);
+        void reply.status(400).type('text/plain').send(call);
+        return;
     }
-    return rpc.handle(call).then(answer =>
+    void rpc.handle(call).then(answer =>
     {
-        void reply.status(answer.status).headers(answer.headers);
+        void reply.code(answer.status);
+        for (const name in answer.headers) void reply.header(name, answer.headers[name]);
         if (state.closing) void reply.header('connection', 'close');
-        return answer.body;
+        void reply.send(answer.body);
     });
 }
 

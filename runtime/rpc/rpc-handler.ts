@@ -92,28 +92,30 @@ export class RpcHandler
 
     handle(call: RpcCall): Promise<RpcAnswer>
     {
-        const failed = (error: unknown): RpcAnswer =>
-        {
-            // A result that cannot be serialized is the server's fault, not the caller's.
-            const status = error instanceof InvalidSerialization && error.direction === 'serialize' ? 500 : statusOf(error);
-            return this.#answer(new Response(status, error), call);
-        };
         try
         {
-            return this.#respond(call).then(response => this.#answer(response, call)).catch(failed);
+            return this.#respond(call).catch((error: unknown) => this.#failed(error, call));
         }
         catch (error)
         {
-            return Promise.resolve(failed(error));
+            return Promise.resolve(this.#failed(error, call));
         }
     }
 
-    /** Throws for problems of the request itself; answers with a Response for everything after. */
-    #respond(call: RpcCall): Promise<Response>
+    #failed(error: unknown, call: RpcCall): RpcAnswer
+    {
+        // A result that cannot be serialized is the server's fault, not the caller's.
+        const status = error instanceof InvalidSerialization && error.direction === 'serialize' ? 500 : statusOf(error);
+        return this.#answer(status, error, {}, call);
+    }
+
+    /** Throws for problems of the request itself; answers for everything after. */
+    #respond(call: RpcCall): Promise<RpcAnswer>
     {
         if (call.mode === 'preflight')
         {
-            return runChain(this.#options.middleware, new Request(call.fqn, '0.0.0', {}, call.headers()), () => Promise.resolve(new Response(204, undefined)));
+            const request = new Request(call.fqn, '0.0.0', {}, call.headers());
+            return runChain(this.#options.middleware, request, () => Promise.resolve(new Response(204, undefined))).then(response => this.#answerResponse(response, call));
         }
 
         const version = parseVersion(call.version);
@@ -126,38 +128,61 @@ export class RpcHandler
         }
 
         const args = call.serialized ? this.#options.codec.deserialize(call.args) as Record<string, unknown> : call.args;
-        if (this.#options.middleware.length === 0) return this.#run(procedure, args, call);
+        // Without middleware, no Response object is needed: the result is answered as it comes.
+        if (this.#options.middleware.length === 0)
+        {
+            const problem = this.#problem(procedure, args, call);
+            if (problem !== undefined) return Promise.resolve(this.#answer(problem.status, problem.result, {}, call));
+            return this.#runtime.handle(procedure.fqn, procedure.version, args)
+                .then(result => this.#answer(200, result, {}, call), (error: unknown) => this.#answer(statusOf(error), error, {}, call));
+        }
+
         const request = new Request(procedure.fqn, procedure.version, args, call.headers());
-        return runChain(this.#options.middleware, request, () => this.#run(procedure, withStarArguments(procedure, request.args), call));
+        return runChain(this.#options.middleware, request, () => this.#run(procedure, withStarArguments(procedure, request.args), call))
+            .then(response => this.#answerResponse(response, call));
+    }
+
+    /** Why the call cannot run (a 400, or the dry run's 200), or undefined when it can. */
+    #problem(procedure: ProcedureManifest, args: Readonly<Record<string, unknown>>, call: RpcCall): Response | undefined
+    {
+        const problem = this.#validator.check(procedure, args, call.source === 'query' && !call.serialized);
+        if (problem !== undefined) return new Response(400, new BadRequest(problem));
+        if (call.mode === 'dry-run') return new Response(200, undefined);
+        return undefined;
     }
 
     #run(procedure: ProcedureManifest, args: Readonly<Record<string, unknown>>, call: RpcCall): Promise<Response>
     {
-        const problem = this.#validator.check(procedure, args, call.source === 'query' && !call.serialized);
-        if (problem !== undefined) return Promise.resolve(new Response(400, new BadRequest(problem)));
-        if (call.mode === 'dry-run') return Promise.resolve(new Response(200, undefined));
-
+        const problem = this.#problem(procedure, args, call);
+        if (problem !== undefined) return Promise.resolve(problem);
         return this.#runtime.handle(procedure.fqn, procedure.version, args)
             .then(result => new Response(200, result), (error: unknown) => new Response(statusOf(error), error));
     }
 
-    #answer(response: Response, call: RpcCall): RpcAnswer
+    #answerResponse(response: Response, call: RpcCall): RpcAnswer
     {
-        const headers = response.headers; // a copy of its own, so it can be completed here
-        if (headers.location !== undefined) return { status: 302, headers, body: '' };
-        if (response.status === 204) return { status: 204, headers, body: '' };
+        return this.#answer(response.status, response.result, response.headers, call);
+    }
 
-        const failed = response.status >= 400 && response.result instanceof Error;
-        if (failed && response.status >= 500) this.#options.onServerError?.(response.result, call);
-        const serialize = call.serialized ? (value: unknown) => this.#options.codec.serialize(value) : undefined;
+    /** `headers` is the answer's own object, completed here. */
+    #answer(status: number, result: unknown, headers: Record<string, string>, call: RpcCall): RpcAnswer
+    {
+        if (headers.location !== undefined) return { status: 302, headers, body: '' };
+        if (status === 204) return { status: 204, headers, body: '' };
+
+        const failed = status >= 400 && result instanceof Error;
+        if (failed && status >= 500) this.#options.onServerError?.(result, call);
+        const serialize = call.serialized ? this.#serialize : undefined;
         // Errors answer their message as text, unless the caller reads serialized answers (another worker).
         const encoded = failed && serialize === undefined
-            ? { contentType: 'text/plain', jitarContentType: 'text/plain', body: (response.result as Error).message }
-            : encodeResult(response.result, serialize);
+            ? { contentType: 'text/plain', jitarContentType: 'text/plain', body: result.message }
+            : encodeResult(result, serialize);
         headers['content-type'] = encoded.contentType;
         headers['x-jitar-content-type'] = encoded.jitarContentType;
-        return { status: response.status, headers, body: encoded.body };
+        return { status, headers, body: encoded.body };
     }
+
+    readonly #serialize = (value: unknown): unknown => this.#options.codec.serialize(value);
 }
 
 /**
