@@ -72,3 +72,26 @@ export class InvalidSerialization extends BadRequest
         super(`Cannot ${direction} ${path}: ${reason}`, options);
     }
 }
+
+/** No available worker serves the procedure right now (a gateway's answer, or a worker's own routing). */
+export class WorkerUnavailable extends ServerError
+{
+    override readonly status: number = 503;
+
+    constructor(readonly fqn: string)
+    {
+        super(`No available worker serves '${fqn}'`);
+    }
+}
+
+/** The connection to another process broke while a request was on its way; it may have run there. */
+export class RemoteCallFailed extends ServerError
+{
+    override readonly status: number = 502;
+}
+
+/** Another process took longer than the configured timeout to answer. */
+export class RemoteCallTimedOut extends ServerError
+{
+    override readonly status: number = 504;
+}

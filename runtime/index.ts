@@ -3,7 +3,7 @@ export * from './manifest.js';
 export { packageVersion } from './version.js';
 export {
     JitarError, BadRequest, Unauthorized, PaymentRequired, Forbidden, NotFound, Teapot, ServerError, NotImplemented,
-    ProcedureNotFound, ProcedureNotAccessible
+    ProcedureNotFound, ProcedureNotAccessible, WorkerUnavailable, RemoteCallFailed, RemoteCallTimedOut
 } from './errors.js';
 export { Request } from './middleware/request.js';
 export { Response } from './middleware/response.js';

@@ -2,10 +2,14 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
 
+import type { Gateway } from '../cluster/gateway.js';
+import type { HttpClient } from '../cluster/http-client.js';
 import type { RequestHeaders } from '../middleware/request.js';
 import type { RpcCall, RpcHandler } from '../rpc/rpc-handler.js';
 import type { AssetWhitelist } from '../services/asset-whitelist.js';
 import type { HealthChecks } from '../services/health-checks.js';
+import { addGatewayRoutes } from './gateway-routes.js';
+import { addProxyRoutes, type ProxyTargets } from './proxy-routes.js';
 
 export interface HttpParts
 {
@@ -13,6 +17,8 @@ export interface HttpParts
     rpc?: RpcHandler;
     health: HealthChecks;
     assets?: { root: string; whitelist: AssetWhitelist };
+    gateway?: Gateway;
+    proxy?: { client: HttpClient; targets: ProxyTargets };
 }
 
 export interface HttpOptions
@@ -25,7 +31,7 @@ export interface HttpOptions
  * The one module that knows Fastify: it translates HTTP into RPC calls and answers, and serves health
  * and assets. Everything else in the runtime is transport-free.
  */
-export async function createHttpServer(parts: HttpParts, options: HttpOptions): Promise<FastifyInstance>
+export async function createHttpServer(parts: HttpParts, options: HttpOptions): Promise<{ server: FastifyInstance; state: { closing: boolean } }>
 {
     const server = Fastify({
         logger: { level: options.logLevel },
@@ -38,8 +44,8 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
         onConstructorPoisoning: 'error'
     });
 
-    // While closing, RPC answers in flight end their connection, so that keep-alive clients do not hold
-    // the process open until their idle timeout.
+    // While closing (and while a worker drains before it closes), answers end their connection, so that
+    // keep-alive clients do not hold the process open, nor keep a connection it is about to close.
     const state = { closing: false };
     server.addHook('preClose', async () => { state.closing = true; });
 
@@ -74,8 +80,16 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
         void reply.status(404).type('text/plain').send('Not found');
     });
 
-    const { rpc, health, assets } = parts;
-    if (rpc !== undefined)
+    const { rpc, health, assets, gateway, proxy } = parts;
+    if (gateway !== undefined)
+    {
+        await addGatewayRoutes(server, gateway, state);
+    }
+    else if (proxy !== undefined)
+    {
+        await addProxyRoutes(server, proxy.client, proxy.targets, state);
+    }
+    else if (rpc !== undefined)
     {
         // A static route per procedure is found faster than the wildcard, which answers the rest (404s).
         for (const fqn of rpc.fqns)
@@ -104,7 +118,7 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
         });
     }
 
-    return server;
+    return { server, state };
 }
 
 /**

@@ -44,6 +44,11 @@ export interface RpcHandlerOptions
     trustKey?: string;
     middleware: readonly Middleware[];
     codec: ValueCodec;
+    /**
+     * Runs a procedure with the headers of the request it runs for at hand, so that the calls it makes to
+     * other processes carry them along (workers of a cluster); absent, procedures just run.
+     */
+    withHeaders?: <T>(headers: RequestHeaders, run: () => Promise<T>) => Promise<T>;
     /** Told about failures that are the server's fault (status 500), for the log. */
     onServerError?: (error: unknown, call: RpcCall) => void;
 }
@@ -133,12 +138,12 @@ export class RpcHandler
         {
             const problem = this.#problem(procedure, args, call);
             if (problem !== undefined) return Promise.resolve(this.#answer(problem.status, problem.result, {}, call));
-            return this.#runtime.handle(procedure.fqn, procedure.version, args)
+            return this.#invoke(procedure, args, call.headers)
                 .then(result => this.#answer(200, result, {}, call), (error: unknown) => this.#answer(statusOf(error), error, {}, call));
         }
 
         const request = new Request(procedure.fqn, procedure.version, args, call.headers());
-        return runChain(this.#options.middleware, request, () => this.#run(procedure, withStarArguments(procedure, request.args), call))
+        return runChain(this.#options.middleware, request, () => this.#run(procedure, withStarArguments(procedure, request.args), () => request.headers, call))
             .then(response => this.#answerResponse(response, call));
     }
 
@@ -151,12 +156,20 @@ export class RpcHandler
         return undefined;
     }
 
-    #run(procedure: ProcedureManifest, args: Readonly<Record<string, unknown>>, call: RpcCall): Promise<Response>
+    /** `headers`: the request's, as middleware left them. */
+    #run(procedure: ProcedureManifest, args: Readonly<Record<string, unknown>>, headers: () => RequestHeaders, call: RpcCall): Promise<Response>
     {
         const problem = this.#problem(procedure, args, call);
         if (problem !== undefined) return Promise.resolve(problem);
-        return this.#runtime.handle(procedure.fqn, procedure.version, args)
+        return this.#invoke(procedure, args, headers)
             .then(result => new Response(200, result), (error: unknown) => new Response(statusOf(error), error));
+    }
+
+    #invoke(procedure: ProcedureManifest, args: Readonly<Record<string, unknown>>, headers: () => RequestHeaders): Promise<unknown>
+    {
+        const { withHeaders } = this.#options;
+        if (withHeaders === undefined) return this.#runtime.handle(procedure.fqn, procedure.version, args);
+        return withHeaders(headers(), () => this.#runtime.handle(procedure.fqn, procedure.version, args));
     }
 
     #answerResponse(response: Response, call: RpcCall): RpcAnswer

@@ -22,6 +22,7 @@ export const SERVICE_DEFAULTS = {
     monitorInterval: 5000,
     unavailableThreshold: 6000,
     stoppedThreshold: 18000,
+    requestTimeout: 60000,
     indexFilename: 'index.html',
     serveIndexOnNotFound: false
 } as const;
@@ -74,6 +75,8 @@ export interface WorkerServiceConfig extends ServiceCommon
     readonly trustKey: string | undefined;
     /** Milliseconds between two state reports to the gateway. */
     readonly reportInterval: number;
+    /** Milliseconds another worker may take to answer a call from this one (ours). */
+    readonly requestTimeout: number;
 }
 
 export interface GatewayServiceConfig extends ServiceCommon
@@ -86,6 +89,8 @@ export interface GatewayServiceConfig extends ServiceCommon
     readonly unavailableThreshold: number;
     /** ... and after this many as stopped, and is removed (root `remoteWorker.stoppedThreshold`). */
     readonly stoppedThreshold: number;
+    /** Milliseconds a worker may take to answer a forwarded request (ours). */
+    readonly requestTimeout: number;
 }
 
 export interface RepositoryServiceConfig extends ServiceCommon, AssetSettings
@@ -107,6 +112,8 @@ export interface ProxyServiceConfig extends ServiceCommon
     readonly rpcTarget: RpcTarget;
     /** Where everything that is not RPC goes (normalized like `url`); undefined when the file sets none. */
     readonly repository: string | undefined;
+    /** Milliseconds the gateway, worker or repository may take to answer (ours). */
+    readonly requestTimeout: number;
 }
 
 export type ServiceConfig =
@@ -232,10 +239,10 @@ const ASSET_KEYS = ['assets', 'assetRoot', 'indexFilename', 'serveIndexOnNotFoun
 const ASSET_ALIASES: Readonly<Record<string, string>> = { index: 'indexFilename' };
 const SERVICE_KEYS: Readonly<Record<ServiceKind, readonly string[]>> = {
     standalone: ['segments', ...ASSET_KEYS, 'trustKey'],
-    worker: ['segments', 'gateway', 'trustKey', 'reportInterval'],
-    gateway: ['monitorInterval', 'trustKey'],
+    worker: ['segments', 'gateway', 'trustKey', 'reportInterval', 'requestTimeout'],
+    gateway: ['monitorInterval', 'trustKey', 'requestTimeout'],
     repository: ASSET_KEYS,
-    proxy: ['gateway', 'worker', 'repository']
+    proxy: ['gateway', 'worker', 'repository', 'requestTimeout']
 };
 const SERVICE_ALIASES: Readonly<Record<ServiceKind, Readonly<Record<string, string>>>> = {
     standalone: ASSET_ALIASES, worker: {}, gateway: {}, repository: ASSET_ALIASES, proxy: {}
@@ -306,19 +313,26 @@ class ServiceReader
                     segments: this.segments(service),
                     gateway: this.optionalUrl(service, 'gateway'),
                     trustKey: this.trustKey(service),
-                    reportInterval: this.milliseconds(service, 'reportInterval', SERVICE_DEFAULTS.reportInterval)
+                    reportInterval: this.milliseconds(service, 'reportInterval', SERVICE_DEFAULTS.reportInterval),
+                    requestTimeout: this.milliseconds(service, 'requestTimeout', SERVICE_DEFAULTS.requestTimeout)
                 };
             case 'gateway':
                 return {
                     kind, ...common,
                     monitorInterval: this.milliseconds(service, 'monitorInterval', SERVICE_DEFAULTS.monitorInterval),
                     trustKey: this.trustKey(service),
+                    requestTimeout: this.milliseconds(service, 'requestTimeout', SERVICE_DEFAULTS.requestTimeout),
                     ...thresholds
                 };
             case 'repository':
                 return { kind, ...common, ...this.assets(service) };
             case 'proxy':
-                return { kind, ...common, rpcTarget: this.rpcTarget(service), repository: this.optionalUrl(service, 'repository') };
+                return {
+                    kind, ...common,
+                    rpcTarget: this.rpcTarget(service),
+                    repository: this.optionalUrl(service, 'repository'),
+                    requestTimeout: this.milliseconds(service, 'requestTimeout', SERVICE_DEFAULTS.requestTimeout)
+                };
         }
     }
 

@@ -7,6 +7,13 @@ import { readJitarConfig } from '../config/read-jitar-config.js';
 import { installRuntime, uninstallRuntime } from '../core/global-runtime.js';
 import { ProcedureRuntime } from '../core/procedure-runtime.js';
 import type { SegmentModule } from '../core/segment-module.js';
+import { ClusterCaller } from '../cluster/cluster-caller.js';
+import { runWithHeaders } from '../cluster/call-context.js';
+import { Gateway } from '../cluster/gateway.js';
+import { GatewayLink } from '../cluster/gateway-link.js';
+import { HttpClient } from '../cluster/http-client.js';
+import { KnownWorkers } from '../cluster/known-workers.js';
+import { WorkerRegistry } from '../cluster/worker-registry.js';
 import { createHttpServer, type HttpParts } from '../http/fastify-server.js';
 import type { Manifest } from '../manifest.js';
 import { isMiddleware, type Middleware } from '../middleware/middleware.js';
@@ -40,6 +47,9 @@ export interface RunningService
     close(): Promise<void>;
 }
 
+/** How long a worker keeps serving after telling its gateway it stops: requests already on their way still land. */
+const DRAIN_DELAY = 300;
+
 /** Starts one process of the runtime as its service file says. */
 export async function startService(options: StartOptions): Promise<RunningService>
 {
@@ -49,28 +59,78 @@ export async function startService(options: StartOptions): Promise<RunningServic
 
     for (const path of config.setUp) await importAppModule(target, path, 'setUp');
 
-    const parts: HttpParts = { health: new HealthChecks(await loadAll(target, config.healthChecks, 'Health check', isHealthCheck)) };
+    const health = new HealthChecks(await loadAll(target, config.healthChecks, 'Health check', isHealthCheck));
+    const parts: HttpParts = { health };
+    // What the service has to do once it listens, and around closing, besides closing the server.
+    let started: (server: FastifyInstance) => Promise<void> = async () => undefined;
+    let beforeClose: () => Promise<void> = async () => undefined;
+    let afterClose: () => Promise<void> = async () => undefined;
     let runtime: ProcedureRuntime | undefined;
+
     if (config.kind === 'standalone' || config.kind === 'worker')
     {
-        if (config.kind === 'worker' && config.gateway !== undefined) throw new Error(`${config.file}: a worker with a gateway needs the cluster services, which this version does not have yet; leave out 'gateway' to serve alone`);
         const manifest = readManifest(target);
-        const local = new ProcedureRuntime(manifest);
-        runtime = local;
-        const classes = await loadSegments(local, manifest, config.segments, target, config.file);
-        const resolver = createClassResolver(manifest.classes, classes);
+        const segments = await importSegments(manifest, config.segments, target, config.file);
+        const resolver = createClassResolver(manifest.classes, classesOf(segments));
         const codec: ValueCodec = { serialize: value => serialize(value, resolver), deserialize: value => deserialize(value, resolver) };
+        const cluster = config.kind === 'worker' && config.gateway !== undefined
+            ? joinCluster(config.url, config.gateway, config.trustKey, config.requestTimeout, codec)
+            : undefined;
+
+        const local = new ProcedureRuntime(manifest, cluster?.caller);
+        for (const segment of segments) local.register(segment);
+        runtime = local;
         const validator = new ArgumentValidator(manifest, manifest.procedures.filter(procedure => local.holds(procedure.fqn, procedure.version)), isInstanceOf(resolver));
         const middleware = await loadAll<Middleware>(target, config.middleware, 'Middleware', isMiddleware);
-        parts.rpc = new RpcHandler(manifest, local, validator, {
+        const rpc = new RpcHandler(manifest, local, validator, {
             trustKey: config.trustKey, middleware, codec,
-            onServerError: (error, call) => server.log.error({ err: error, fqn: call.fqn }, 'procedure failed')
+            withHeaders: cluster === undefined ? undefined : runWithHeaders,
+            onServerError: (error, call) => http.server.log.error({ err: error, fqn: call.fqn }, 'procedure failed')
         });
+        parts.rpc = rpc;
         installRuntime(local);
+
+        if (config.kind === 'worker' && cluster !== undefined)
+        {
+            const link = new GatewayLink({
+                client: cluster.client, gateway: cluster.gateway, url: config.url, procedureNames: rpc.fqns, trustKey: config.trustKey,
+                reportInterval: config.reportInterval,
+                state: async () => await health.isHealthy() ? 'available' : 'unavailable',
+                onRoutes: routes => cluster.workers.update(routes),
+                log: { info: message => http.server.log.info(message), warn: message => http.server.log.warn(message) }
+            });
+            started = () => link.start();
+            beforeClose = async () =>
+            {
+                http.state.closing = true;
+                await link.announceStopping();
+                await new Promise(done => setTimeout(done, DRAIN_DELAY));
+            };
+            afterClose = async () =>
+            {
+                await link.deregister();
+                await cluster.client.close();
+            };
+        }
     }
-    else if (config.kind !== 'repository')
+    else if (config.kind === 'gateway')
     {
-        throw new Error(`${config.file}: '${config.kind}' services come with the cluster, which this version does not have yet`);
+        const client = new HttpClient(config.requestTimeout);
+        const registry = new WorkerRegistry({ unavailableThreshold: config.unavailableThreshold, stoppedThreshold: config.stoppedThreshold });
+        parts.gateway = new Gateway(registry, client, config.trustKey);
+        const monitor = setInterval(() => registry.monitor(), config.monitorInterval);
+        monitor.unref();
+        afterClose = async () =>
+        {
+            clearInterval(monitor);
+            await client.close();
+        };
+    }
+    else if (config.kind === 'proxy')
+    {
+        const client = new HttpClient(config.requestTimeout);
+        parts.proxy = { client, targets: { rpc: config.rpcTarget.url, repository: config.repository } };
+        afterClose = () => client.close();
     }
 
     if ((config.kind === 'standalone' || config.kind === 'repository') && config.assets.length > 0)
@@ -79,26 +139,38 @@ export async function startService(options: StartOptions): Promise<RunningServic
         parts.assets = { root, whitelist: new AssetWhitelist({ root, patterns: config.assets, indexFilename: config.indexFilename, serveIndexOnNotFound: config.serveIndexOnNotFound }) };
     }
 
-    const server = await createHttpServer(parts, { logLevel, bodyLimit: options.bodyLimit });
-    await server.listen({ host: config.host, port: config.port });
+    const http = await createHttpServer(parts, { logLevel, bodyLimit: options.bodyLimit });
+    await http.server.listen({ host: config.host, port: config.port });
+    await started(http.server);
 
     return {
         url: config.url,
         fqns: parts.rpc?.fqns ?? [],
-        server,
+        server: http.server,
         close: async () =>
         {
-            await server.close();
+            await beforeClose();
+            await http.server.close();
+            await afterClose();
             if (runtime !== undefined) uninstallRuntime(runtime);
             for (const path of config.tearDown) await importAppModule(target, path, 'tearDown');
         }
     };
 }
 
-/** Registers the service's segments; returns the classes they bring, by key. */
-async function loadSegments(runtime: ProcedureRuntime, manifest: Manifest, segments: readonly string[], target: string, serviceFile: string): Promise<Map<string, ClassConstructor>>
+/** What a worker with a gateway needs to call the procedures of other workers. */
+function joinCluster(self: string, gateway: string, trustKey: string | undefined, requestTimeout: number, codec: ValueCodec)
 {
-    const classes = new Map<string, ClassConstructor>();
+    const client = new HttpClient(requestTimeout);
+    const workers = new KnownWorkers(self);
+    const caller = new ClusterCaller({ client, codec, workers, gateway, trustKey });
+    return { client, workers, caller, gateway };
+}
+
+/** The entry modules of the service's segments. */
+async function importSegments(manifest: Manifest, segments: readonly string[], target: string, serviceFile: string): Promise<SegmentModule[]>
+{
+    const modules: SegmentModule[] = [];
     for (const name of segments)
     {
         if (!manifest.segments.some(segment => segment.name === name))
@@ -106,8 +178,18 @@ async function loadSegments(runtime: ProcedureRuntime, manifest: Manifest, segme
             throw new Error(`${serviceFile}: segment '${name}' is not in the app's build; its segments are ${manifest.segments.map(segment => `'${segment.name}'`).join(', ') || 'none'}`);
         }
         const entry = await import(pathToFileURL(join(target, '.jitar/segments', `${name}.js`)).href) as { default: SegmentModule };
-        runtime.register(entry.default);
-        for (const item of entry.default.classes) classes.set(item.key, item.implementation as ClassConstructor);
+        modules.push(entry.default);
+    }
+    return modules;
+}
+
+/** The classes the segments bring, by key. */
+function classesOf(segments: readonly SegmentModule[]): Map<string, ClassConstructor>
+{
+    const classes = new Map<string, ClassConstructor>();
+    for (const segment of segments)
+    {
+        for (const item of segment.classes) classes.set(item.key, item.implementation as ClassConstructor);
     }
     return classes;
 }

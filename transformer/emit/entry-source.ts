@@ -16,7 +16,7 @@ export function segmentEntrySource(segment: SegmentManifest, manifest: Manifest,
 {
     const file = segmentEntryFile(segment.name);
     const procedures = manifest.procedures.filter(procedure => procedure.segments.includes(segment.name));
-    const classes = classesOf(segment.name, procedures, manifest, segments);
+    const classes = classesOf(segment.name, manifest, segments);
 
     const aliases = new Map<string, string>();
     const alias = (sourceFile: string): string =>
@@ -53,12 +53,13 @@ export function segmentEntrySource(segment: SegmentManifest, manifest: Manifest,
 }
 
 /**
- * The classes a segment registers: those it lists, and those its procedures' signatures use, unless
- * their module is held by other segments only (loading it here would bring their code along).
+ * The classes a segment registers: those it lists, and those that any procedure's signature uses (its
+ * own, or one it may call in another segment, whose answers it must rebuild), unless their module is
+ * held by other segments only (loading it here would bring their code along).
  */
-function classesOf(segment: string, procedures: ProcedureManifest[], manifest: Manifest, segments: SegmentMap): ClassManifest[]
+function classesOf(segment: string, manifest: Manifest, segments: SegmentMap): ClassManifest[]
 {
-    const used = new Set(procedures.flatMap(procedure => [...classKeysOf(procedure, manifest.$defs)]));
+    const used = new Set(manifest.procedures.flatMap(procedure => [...classKeysOf(procedure, manifest.$defs)]));
     return manifest.classes.filter(item =>
     {
         if (item.segments.includes(segment)) return true;

@@ -1,0 +1,60 @@
+import { WorkerUnavailable } from '../errors.js';
+import type { RemoteCaller } from '../core/procedure-runtime.js';
+import type { ProcedureManifest } from '../manifest.js';
+import { decodeAnswer, encodeCall } from '../rpc/remote-call.js';
+import type { ValueCodec } from '../rpc/rpc-handler.js';
+import { forwardedHeaders } from './call-context.js';
+import { ConnectionRefused, type HttpClient } from './http-client.js';
+import type { KnownWorkers } from './known-workers.js';
+
+export interface ClusterCallerOptions
+{
+    client: HttpClient;
+    codec: ValueCodec;
+    workers: KnownWorkers;
+    /** Where calls go that no known worker takes. */
+    gateway: string;
+    /** Sent as `x-jitar-trust-key`, so that protected procedures of other workers accept the call. */
+    trustKey: string | undefined;
+}
+
+/**
+ * How a worker runs a procedure that other workers hold: straight to one of them, round robin, else
+ * through the gateway. A worker that refuses the connection is skipped (nothing was sent); the answer
+ * is decoded into the result or the error, as its class.
+ */
+export class ClusterCaller implements RemoteCaller
+{
+    readonly #options: ClusterCallerOptions;
+
+    constructor(options: ClusterCallerOptions)
+    {
+        this.#options = options;
+    }
+
+    async call(procedure: ProcedureManifest, args: Record<string, unknown>): Promise<unknown>
+    {
+        const { client, codec, workers, gateway, trustKey } = this.#options;
+        const headers = trustKey === undefined ? forwardedHeaders() : { ...forwardedHeaders(), 'x-jitar-trust-key': trustKey };
+        const outgoing = encodeCall(procedure, args, codec, headers);
+        const refused = new Set<string>();
+
+        for (;;)
+        {
+            const target = workers.pick(procedure.fqn, refused) ?? (refused.has(gateway) ? undefined : gateway);
+            if (target === undefined) throw new WorkerUnavailable(procedure.fqn);
+            try
+            {
+                const answer = await client.send(target, { method: 'POST', path: outgoing.path, headers: outgoing.headers, body: outgoing.body });
+                const jitarContentType = answer.headers['x-jitar-content-type'];
+                return decodeAnswer({ status: answer.status, jitarContentType: typeof jitarContentType === 'string' ? jitarContentType : undefined, body: answer.body.toString('utf8') }, codec);
+            }
+            catch (error)
+            {
+                if (!(error instanceof ConnectionRefused) || target === gateway) throw error;
+                workers.forget(target);
+                refused.add(target);
+            }
+        }
+    }
+}

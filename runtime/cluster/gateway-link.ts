@@ -1,0 +1,141 @@
+import type { HttpAnswer, HttpClient } from './http-client.js';
+import type { RoutingTable, WorkerState } from './worker-state.js';
+
+export interface GatewayLinkOptions
+{
+    client: HttpClient;
+    gateway: string;
+    /** This worker's URL, as others reach it. */
+    url: string;
+    procedureNames: readonly string[];
+    trustKey: string | undefined;
+    reportInterval: number;
+    /** The state to report now: available when the health checks pass. */
+    state: () => Promise<WorkerState>;
+    /** Told every routing table the gateway answers with. */
+    onRoutes: (routes: RoutingTable) => void;
+    log: { info(message: string): void; warn(message: string): void };
+}
+
+/**
+ * A worker's side of its gateway: it registers, reports its state every report interval, and registers
+ * again whenever the gateway does not know it (the gateway started after it, or restarted). Stopping, it
+ * first says so, so that the gateway sends it nothing new, and deregisters last.
+ */
+export class GatewayLink
+{
+    readonly #options: GatewayLinkOptions;
+    #id: string | undefined;
+    #timer: NodeJS.Timeout | undefined;
+    #stopping = false;
+    /** The report or registration under way, so that stopping waits for it instead of racing it. */
+    #pending: Promise<void> = Promise.resolve();
+
+    constructor(options: GatewayLinkOptions)
+    {
+        this.#options = options;
+    }
+
+    get registered(): boolean
+    {
+        return this.#id !== undefined;
+    }
+
+    /** Registers now if the gateway answers (otherwise on a later beat), then reports every interval. */
+    async start(): Promise<void>
+    {
+        await this.#beat();
+        this.#timer = setInterval(() => { this.#pending = this.#beat(); }, this.#options.reportInterval);
+        this.#timer.unref();
+    }
+
+    /** Tells the gateway this worker is stopping: it gets no new requests from there. */
+    async announceStopping(): Promise<void>
+    {
+        this.#stopping = true;
+        if (this.#timer !== undefined) clearInterval(this.#timer);
+        await this.#pending;
+        if (this.#id !== undefined) await this.#report('stopping').catch(() => undefined);
+    }
+
+    /** Removes this worker from the gateway (after it stopped serving). */
+    async deregister(): Promise<void>
+    {
+        const id = this.#id;
+        this.#id = undefined;
+        if (id === undefined) return;
+        await this.#send('DELETE', `/workers/${encodeURIComponent(id)}`).catch(() => undefined);
+    }
+
+    async #beat(): Promise<void>
+    {
+        if (this.#stopping) return;
+        try
+        {
+            if (this.#id === undefined) await this.#register();
+            else if (!await this.#report(await this.#options.state())) await this.#register();
+        }
+        catch (error)
+        {
+            this.#options.log.warn(`Gateway ${this.#options.gateway} not reached (${error instanceof Error ? error.message : String(error)}); trying again in ${this.#options.reportInterval} ms`);
+        }
+    }
+
+    async #register(): Promise<void>
+    {
+        const { url, procedureNames, trustKey } = this.#options;
+        const state = await this.#options.state();
+        const answer = await this.#send('POST', '/workers', { url, procedureNames, ...trustKey === undefined ? {} : { trustKey }, state });
+        const body = parseBody(answer);
+        if (answer.status !== 200 && answer.status !== 201)
+        {
+            throw new Error(`registration refused with ${answer.status}: ${answer.body.toString('utf8')}`);
+        }
+        const id = typeof body?.id === 'string' ? body.id : undefined;
+        if (id === undefined) throw new Error('the gateway answered the registration without an id');
+        if (this.#stopping) return;
+        this.#id = id;
+        this.#takeRoutes(body);
+        this.#options.log.info(`Registered with gateway ${this.#options.gateway} as ${id}`);
+    }
+
+    /** False when the gateway does not know this worker. */
+    async #report(state: WorkerState): Promise<boolean>
+    {
+        const answer = await this.#send('POST', `/workers/${encodeURIComponent(this.#id ?? '')}/report`, { state });
+        if (answer.status === 404)
+        {
+            this.#id = undefined;
+            return false;
+        }
+        if (answer.status >= 400) throw new Error(`report refused with ${answer.status}: ${answer.body.toString('utf8')}`);
+        this.#takeRoutes(parseBody(answer));
+        return true;
+    }
+
+    #takeRoutes(body: Record<string, unknown> | undefined): void
+    {
+        const routes = body?.routes;
+        if (routes !== null && typeof routes === 'object' && !Array.isArray(routes)) this.#options.onRoutes(routes as RoutingTable);
+    }
+
+    #send(method: string, path: string, body?: object): Promise<HttpAnswer>
+    {
+        const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+        if (this.#options.trustKey !== undefined) headers['x-jitar-trust-key'] = this.#options.trustKey;
+        return this.#options.client.send(this.#options.gateway, { method, path, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    }
+}
+
+function parseBody(answer: HttpAnswer): Record<string, unknown> | undefined
+{
+    try
+    {
+        const value: unknown = JSON.parse(answer.body.toString('utf8'));
+        return value !== null && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : undefined;
+    }
+    catch
+    {
+        return undefined;
+    }
+}

@@ -1,0 +1,126 @@
+import { BadRequest, ProcedureNotFound, Unauthorized, WorkerUnavailable } from '../errors.js';
+import { parseVersion } from '../rpc/versions.js';
+import { ConnectionRefused, type HttpAnswer, type HttpClient, type HttpRequest } from './http-client.js';
+import { sameTrustKey } from './trust-key.js';
+import type { RegisteredWorker, WorkerRegistry } from './worker-registry.js';
+import { isWorkerState, type RoutingTable, type WorkerState } from './worker-state.js';
+
+/**
+ * A gateway without its transport: worker registration as the reference API has it (`{url,
+ * procedureNames, trustKey?}` gives `{id}`), reports, and the forwarding of RPC requests to a worker,
+ * round robin. A worker that refuses the connection gets the request's next try, and no traffic until it
+ * reports again: nothing was sent to it, so the retry is safe.
+ */
+export class Gateway
+{
+    readonly registry: WorkerRegistry;
+    readonly #client: HttpClient;
+    readonly #trustKey: string | undefined;
+
+    constructor(registry: WorkerRegistry, client: HttpClient, trustKey: string | undefined)
+    {
+        this.registry = registry;
+        this.#client = client;
+        this.#trustKey = trustKey;
+    }
+
+    /** Registers the worker a request body describes; throws BadRequest or Unauthorized naming what is wrong. */
+    register(body: unknown): { id: string; routes: RoutingTable }
+    {
+        const registration = readRegistration(body);
+        if (this.#trustKey !== undefined && !sameTrustKey(this.#trustKey, registration.trustKey)) throw new Unauthorized('Invalid trust key');
+        const worker = this.registry.register(registration.url, registration.procedureNames, registration.state);
+        return { id: worker.id, routes: this.registry.routes() };
+    }
+
+    /** Takes a worker's report; false when the id is unknown (the worker must register again). */
+    report(id: string, body: unknown): { routes: RoutingTable } | undefined
+    {
+        const state = readState(body);
+        return this.registry.report(id, state) ? { routes: this.registry.routes() } : undefined;
+    }
+
+    /** Whether `key` opens what only trusted callers may see (the worker list); anyone, without a trust key. */
+    trusts(key: unknown): boolean
+    {
+        return this.#trustKey === undefined || sameTrustKey(this.#trustKey, key);
+    }
+
+    /** Sends an RPC request for `fqn` to an available worker; throws when none can take it. */
+    async forward(fqn: string, request: HttpRequest): Promise<HttpAnswer>
+    {
+        const refused = new Set<string>();
+        for (;;)
+        {
+            const worker: RegisteredWorker | undefined = this.registry.pick(fqn, refused);
+            if (worker === undefined)
+            {
+                if (this.registry.knows(fqn)) throw new WorkerUnavailable(fqn);
+                throw new ProcedureNotFound(fqn, parseVersion(headerValue(request.headers['x-jitar-procedure-version'])) ?? '0.0.0');
+            }
+            try
+            {
+                return await this.#client.send(worker.url, request);
+            }
+            catch (error)
+            {
+                if (!(error instanceof ConnectionRefused)) throw error;
+                this.registry.markUnreachable(worker.id);
+                refused.add(worker.id);
+            }
+        }
+    }
+}
+
+interface Registration
+{
+    url: string;
+    procedureNames: string[];
+    trustKey: string | undefined;
+    state: WorkerState;
+}
+
+const REGISTRATION_KEYS = new Set(['url', 'procedureNames', 'trustKey', 'state']);
+
+function readRegistration(body: unknown): Registration
+{
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BadRequest('A registration must be a JSON object with url and procedureNames');
+    const fields = body as Record<string, unknown>;
+    const unknown = Object.keys(fields).find(key => !REGISTRATION_KEYS.has(key));
+    if (unknown !== undefined) throw new BadRequest(`Unknown registration key '${unknown}'; known keys are url, procedureNames, trustKey, state`);
+
+    const { url, procedureNames, trustKey, state } = fields;
+    if (typeof url !== 'string' || !isHttpUrl(url)) throw new BadRequest(`Invalid registration key 'url': must be an http(s) URL, not ${JSON.stringify(url) ?? 'nothing'}`);
+    if (!Array.isArray(procedureNames) || !procedureNames.every(name => typeof name === 'string' && name !== ''))
+    {
+        throw new BadRequest('Invalid registration key \'procedureNames\': must be an array of procedure names');
+    }
+    if (trustKey !== undefined && typeof trustKey !== 'string') throw new BadRequest('Invalid registration key \'trustKey\': must be a string');
+    if (state !== undefined && !isWorkerState(state)) throw new BadRequest(`Invalid registration key 'state': must be one of starting, available, unavailable, stopping, stopped`);
+    return { url: new URL(url).origin, procedureNames: procedureNames as string[], trustKey, state: state ?? 'available' };
+}
+
+function readState(body: unknown): WorkerState
+{
+    const state = body !== null && typeof body === 'object' ? (body as Record<string, unknown>).state : undefined;
+    if (!isWorkerState(state)) throw new BadRequest('A report must be a JSON object with a state: starting, available, unavailable, stopping or stopped');
+    return state;
+}
+
+function isHttpUrl(text: string): boolean
+{
+    try
+    {
+        const url = new URL(text);
+        return (url.protocol === 'http:' || url.protocol === 'https:') && url.pathname === '/' && url.search === '' && url.hash === '';
+    }
+    catch
+    {
+        return false;
+    }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined
+{
+    return Array.isArray(value) ? value[0] : value;
+}

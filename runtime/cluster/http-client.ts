@@ -1,0 +1,89 @@
+import { Agent } from 'undici';
+
+import { RemoteCallFailed, RemoteCallTimedOut } from '../errors.js';
+
+/**
+ * HTTP between the processes of a cluster: pooled keep-alive connections per origin (undici), and
+ * failures sorted by what they mean for a retry. A refused connection sent nothing, so the request may go
+ * to another process; a connection that broke after sending may have run the request, so it must not.
+ */
+
+export interface HttpRequest
+{
+    method: string;
+    /** Path and query string. */
+    path: string;
+    headers: Record<string, string | string[]>;
+    body?: string | Buffer;
+}
+
+export interface HttpAnswer
+{
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: Buffer;
+}
+
+/** Nothing reached the other process (connection refused, or not made in time): safe to send elsewhere. */
+export class ConnectionRefused extends RemoteCallFailed
+{
+    constructor(readonly origin: string, options?: ErrorOptions)
+    {
+        super(`Cannot connect to ${origin}`, options);
+    }
+}
+
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const TIMED_OUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+export class HttpClient
+{
+    readonly #agent: Agent;
+    readonly #timeout: number;
+
+    /** `timeout`: milliseconds a process may take to answer before the request fails (504). */
+    constructor(timeout: number)
+    {
+        this.#timeout = timeout;
+        this.#agent = new Agent({ headersTimeout: timeout, bodyTimeout: timeout, connect: { timeout: Math.min(timeout, 10_000) } });
+    }
+
+    async send(origin: string, request: HttpRequest): Promise<HttpAnswer>
+    {
+        try
+        {
+            const answer = await this.#agent.request({ origin, path: request.path, method: request.method as 'GET', headers: request.headers, body: request.body });
+            const body = Buffer.from(await answer.body.arrayBuffer());
+            return { status: answer.statusCode, headers: answer.headers, body };
+        }
+        catch (error)
+        {
+            throw classify(error, origin, this.#timeout);
+        }
+    }
+
+    close(): Promise<void>
+    {
+        return this.#agent.close();
+    }
+}
+
+function classify(error: unknown, origin: string, timeout: number): Error
+{
+    const code = errorCode(error);
+    if (code !== undefined && NOT_CONNECTED.has(code)) return new ConnectionRefused(origin, { cause: error });
+    if (code !== undefined && TIMED_OUT.has(code)) return new RemoteCallTimedOut(`${origin} did not answer within ${timeout} ms`, { cause: error });
+    const reason = error instanceof Error ? error.message : String(error);
+    return new RemoteCallFailed(`The connection to ${origin} failed during the request: ${reason}`, { cause: error });
+}
+
+/** The error's code, or its cause's (undici wraps some socket errors). */
+function errorCode(error: unknown): string | undefined
+{
+    for (let current: unknown = error, depth = 0; current instanceof Error && depth < 4; current = current.cause, depth++)
+    {
+        const code = (current as Error & { code?: unknown }).code;
+        if (typeof code === 'string' && (NOT_CONNECTED.has(code) || TIMED_OUT.has(code))) return code;
+    }
+    return undefined;
+}

@@ -1,0 +1,162 @@
+import { randomUUID } from 'node:crypto';
+
+import { RoundRobin } from './balancer.js';
+import type { RoutingTable, WorkerState } from './worker-state.js';
+
+/**
+ * A gateway's knowledge of its workers: who serves which procedures, in what state, and when each last
+ * reported. A worker that stays silent past `unavailableThreshold` gets no more traffic; past
+ * `stoppedThreshold` it is forgotten. Only available workers are picked, round robin per FQN.
+ */
+
+export interface RegisteredWorker
+{
+    readonly id: string;
+    readonly url: string;
+    readonly procedureNames: readonly string[];
+    state: WorkerState;
+    /** When it registered or last reported (ms since the epoch). */
+    lastReport: number;
+}
+
+export interface Thresholds
+{
+    unavailableThreshold: number;
+    stoppedThreshold: number;
+}
+
+export class WorkerRegistry
+{
+    readonly #workers = new Map<string, RegisteredWorker>();
+    readonly #thresholds: Thresholds;
+    readonly #now: () => number;
+    readonly #balancer = new RoundRobin();
+    /** Available workers per FQN, rebuilt after any change (picks far outnumber changes). */
+    #available: Map<string, RegisteredWorker[]> | undefined;
+
+    constructor(thresholds: Thresholds, now: () => number = Date.now)
+    {
+        this.#thresholds = thresholds;
+        this.#now = now;
+    }
+
+    /** A worker that registers again at the same URL (it restarted) replaces its former self. */
+    register(url: string, procedureNames: readonly string[], state: WorkerState = 'available'): RegisteredWorker
+    {
+        for (const worker of this.#workers.values())
+        {
+            if (worker.url === url) this.#workers.delete(worker.id);
+        }
+        const worker: RegisteredWorker = { id: randomUUID(), url, procedureNames: [...new Set(procedureNames)], state, lastReport: this.#now() };
+        this.#workers.set(worker.id, worker);
+        this.#changed();
+        return worker;
+    }
+
+    /** False when the id is unknown (the gateway restarted, or forgot the worker): it must register again. */
+    report(id: string, state: WorkerState): boolean
+    {
+        const worker = this.#workers.get(id);
+        if (worker === undefined) return false;
+        worker.lastReport = this.#now();
+        if (state === 'stopped')
+        {
+            this.#workers.delete(id);
+        }
+        else if (worker.state !== state)
+        {
+            worker.state = state;
+        }
+        this.#changed();
+        return true;
+    }
+
+    deregister(id: string): boolean
+    {
+        const removed = this.#workers.delete(id);
+        if (removed) this.#changed();
+        return removed;
+    }
+
+    /** A worker that refused a connection gets no traffic until it reports again. */
+    markUnreachable(id: string): void
+    {
+        const worker = this.#workers.get(id);
+        if (worker === undefined || worker.state !== 'available') return;
+        worker.state = 'unavailable';
+        this.#changed();
+    }
+
+    /** Applies the thresholds to workers that stopped reporting; run every monitor interval. */
+    monitor(): void
+    {
+        const now = this.#now();
+        for (const worker of [...this.#workers.values()])
+        {
+            const silence = now - worker.lastReport;
+            if (silence > this.#thresholds.stoppedThreshold) this.#workers.delete(worker.id);
+            else if (silence > this.#thresholds.unavailableThreshold && worker.state === 'available') worker.state = 'unavailable';
+            else continue;
+            this.#changed();
+        }
+    }
+
+    /** The next available worker for `fqn`, round robin; `except` leaves out workers that just failed. */
+    pick(fqn: string, except?: ReadonlySet<string>): RegisteredWorker | undefined
+    {
+        const candidates = this.#availableFor(fqn);
+        if (except === undefined || except.size === 0) return this.#balancer.pick(fqn, candidates);
+        return this.#balancer.pick(fqn, candidates.filter(worker => !except.has(worker.id)));
+    }
+
+    /** Whether any registered worker, available or not, serves `fqn`. */
+    knows(fqn: string): boolean
+    {
+        for (const worker of this.#workers.values())
+        {
+            if (worker.procedureNames.includes(fqn)) return true;
+        }
+        return false;
+    }
+
+    /** The available workers by FQN, for workers that call each other directly. */
+    routes(): RoutingTable
+    {
+        const table: RoutingTable = {};
+        for (const [fqn, workers] of this.#index()) table[fqn] = workers.map(worker => worker.url);
+        return table;
+    }
+
+    list(): readonly RegisteredWorker[]
+    {
+        return [...this.#workers.values()];
+    }
+
+    #availableFor(fqn: string): RegisteredWorker[]
+    {
+        return this.#index().get(fqn) ?? [];
+    }
+
+    #index(): Map<string, RegisteredWorker[]>
+    {
+        if (this.#available !== undefined) return this.#available;
+        const index = new Map<string, RegisteredWorker[]>();
+        for (const worker of this.#workers.values())
+        {
+            if (worker.state !== 'available') continue;
+            for (const fqn of worker.procedureNames)
+            {
+                const workers = index.get(fqn) ?? [];
+                workers.push(worker);
+                index.set(fqn, workers);
+            }
+        }
+        this.#available = index;
+        return index;
+    }
+
+    #changed(): void
+    {
+        this.#available = undefined;
+    }
+}

@@ -1,0 +1,66 @@
+import type { FastifyInstance } from 'fastify';
+
+import type { Gateway } from '../cluster/gateway.js';
+import { statusOf } from '../errors.js';
+import { forwardedRequest, sendAnswer, sendRpcError, wantsSerialized, withRawBodies } from './forwarding.js';
+
+/**
+ * A gateway's HTTP surface: the reference runtime's worker API (`POST /workers`, `POST
+ * /workers/<id>/report`, `DELETE /workers/<id>`), `GET /workers` (ours: who serves what, for operators
+ * and tests; needs the trust key when the gateway has one), and `/rpc/*` forwarded to a worker.
+ */
+export async function addGatewayRoutes(server: FastifyInstance, gateway: Gateway, state: { closing: boolean }): Promise<void>
+{
+    server.post('/workers', async (request, reply) =>
+    {
+        try
+        {
+            return await reply.code(200).send(gateway.register(request.body));
+        }
+        catch (error)
+        {
+            return reply.code(statusOf(error)).type('text/plain').send(error instanceof Error ? error.message : String(error));
+        }
+    });
+
+    server.post<{ Params: { id: string } }>('/workers/:id/report', async (request, reply) =>
+    {
+        try
+        {
+            const answer = gateway.report(request.params.id, request.body);
+            if (answer === undefined) return await reply.code(404).type('text/plain').send(`Worker '${request.params.id}' is not registered`);
+            return await reply.send(answer);
+        }
+        catch (error)
+        {
+            return reply.code(statusOf(error)).type('text/plain').send(error instanceof Error ? error.message : String(error));
+        }
+    });
+
+    server.delete<{ Params: { id: string } }>('/workers/:id', async (request, reply) =>
+    {
+        if (!gateway.registry.deregister(request.params.id)) return reply.code(404).type('text/plain').send(`Worker '${request.params.id}' is not registered`);
+        return reply.code(204).send();
+    });
+
+    server.get('/workers', async (request, reply) =>
+    {
+        if (!gateway.trusts(request.headers['x-jitar-trust-key'])) return reply.code(401).type('text/plain').send('Request not trusted');
+        return reply.send(gateway.registry.list().map(({ id, url, state, procedureNames }) => ({ id, url, state, procedureNames })));
+    });
+
+    await withRawBodies(server, scope =>
+    {
+        scope.route({
+            method: ['GET', 'POST', 'OPTIONS'],
+            url: '/rpc/*',
+            handler: (request, reply) =>
+            {
+                const fqn = (request.params as { '*': string })['*'];
+                gateway.forward(fqn, forwardedRequest(request)).then(
+                    answer => sendAnswer(reply, answer, state.closing),
+                    (error: unknown) => sendRpcError(reply, error, wantsSerialized(request)));
+            }
+        });
+    });
+}
