@@ -51,10 +51,10 @@ export interface JitarProcess
     stop(): Promise<number | null>;
 }
 
-/** Starts `jitar start` for a service file of the app and waits until it answers on /health. */
+/** Starts `jitar start` for a service file of the app and waits until it answers on /health; `env.PORT` picks the port. */
 export async function startJitar(root: string, service: string, env: Record<string, string> = {}, args: string[] = []): Promise<JitarProcess>
 {
-    const port = await freePort();
+    const port = env.PORT === undefined ? await freePort() : Number(env.PORT);
     const child = spawn(process.execPath, [JITAR, 'start', `--service=${service}`, ...args], {
         cwd: root, env: { ...process.env, PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe']
     });
@@ -84,7 +84,17 @@ export async function startJitar(root: string, service: string, env: Record<stri
         url, process: child, output: () => output,
         stop: async () =>
         {
-            if (child.exitCode === null && child.pid !== undefined) process.kill(child.pid, 'SIGTERM');
+            if (child.exitCode === null && child.signalCode === null && child.pid !== undefined)
+            {
+                try
+                {
+                    process.kill(child.pid, 'SIGTERM');
+                }
+                catch
+                {
+                    // exited meanwhile (killed by the test, say)
+                }
+            }
             return exited;
         }
     };

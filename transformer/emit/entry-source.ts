@@ -53,17 +53,16 @@ export function segmentEntrySource(segment: SegmentManifest, manifest: Manifest,
 }
 
 /**
- * The classes a segment registers: those it lists, and those that any procedure's signature uses (its
- * own, or one it may call in another segment, whose answers it must rebuild), unless their module is
- * held by other segments only (loading it here would bring their code along).
+ * The classes a segment registers: every class of the app's manifest (listed in a segment, or used by a
+ * signature) that it can load, for it may receive any of them, from its callers or as the answer or
+ * error of a procedure it calls in another segment. Classes whose module is held by other segments only
+ * stay out: loading that module here would bring their code along.
  */
 function classesOf(segment: string, manifest: Manifest, segments: SegmentMap): ClassManifest[]
 {
-    const used = new Set(manifest.procedures.flatMap(procedure => [...classKeysOf(procedure, manifest.$defs)]));
     return manifest.classes.filter(item =>
     {
         if (item.segments.includes(segment)) return true;
-        if (!used.has(item.key)) return false;
         const holders = segments.holdersOf(item.module);
         return holders.size === 0 || holders.has(segment);
     });

@@ -1,0 +1,339 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+
+import { freePort, prepareApp, startJitar, type JitarProcess } from './jitar-app.js';
+
+/**
+ * The cluster over real processes on 127.0.0.1: a gateway, workers of two segments (front calls stock),
+ * a proxy and a repository. Report intervals and thresholds are short in the fixture's service files,
+ * so that registration and failure detection take a fraction of a second.
+ */
+
+jest.setTimeout(60_000);
+
+interface WorkerInfo { id: string; url: string; state: string; procedureNames: string[] }
+
+const sleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms));
+
+async function workersOf(gateway: string, trustKey?: string): Promise<WorkerInfo[]>
+{
+    const response = await fetch(`${gateway}/workers`, { headers: trustKey === undefined ? {} : { 'x-jitar-trust-key': trustKey } });
+    return await response.json() as WorkerInfo[];
+}
+
+/** Waits until the gateway lists `count` available workers (those of `urls`, when given). */
+async function waitForWorkers(gateway: string, count: number, trustKey?: string, urls?: string[]): Promise<WorkerInfo[]>
+{
+    const deadline = Date.now() + 10_000;
+    for (;;)
+    {
+        const workers = await workersOf(gateway, trustKey).catch(() => []);
+        const available = workers.filter(worker => worker.state === 'available');
+        if (available.length === count && (urls === undefined || urls.every(url => available.some(worker => worker.url === url)))) return workers;
+        if (Date.now() > deadline) throw new Error(`the gateway lists ${JSON.stringify(workers)}, not ${count} available workers`);
+        await sleep(50);
+    }
+}
+
+async function text(url: string, init?: RequestInit): Promise<{ status: number; body: string }>
+{
+    const response = await fetch(url, init);
+    return { status: response.status, body: await response.text() };
+}
+
+const post = (url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> =>
+    text(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+
+/** Keeps `concurrency` requests going until stopped; records every outcome with its start and end time. */
+function steadyLoad(url: string, concurrency: number): { stop(): Promise<{ start: number; end: number; status: number; body: string }[]> }
+{
+    const outcomes: { start: number; end: number; status: number; body: string }[] = [];
+    let running = true;
+    const loops = Array.from({ length: concurrency }, async () =>
+    {
+        while (running)
+        {
+            const start = Date.now();
+            try
+            {
+                const { status, body } = await text(url);
+                outcomes.push({ start, end: Date.now(), status, body });
+            }
+            catch (error)
+            {
+                outcomes.push({ start, end: Date.now(), status: 0, body: String(error) });
+            }
+        }
+    });
+    return { stop: async () => { running = false; await Promise.all(loops); return outcomes; } };
+}
+
+describe('a gateway with workers of two segments', () =>
+{
+    let app: ReturnType<typeof prepareApp>;
+    let gateway: JitarProcess;
+    let gatewayPort: number;
+    let front: JitarProcess;
+    const stock: JitarProcess[] = [];
+    const started: JitarProcess[] = [];
+
+    const startWorker = async (service: string, name: string): Promise<JitarProcess> =>
+    {
+        const worker = await startJitar(app.root, service, { GATEWAY: `http://127.0.0.1:${gatewayPort}`, WORKER_NAME: name });
+        started.push(worker);
+        return worker;
+    };
+
+    beforeAll(async () =>
+    {
+        app = prepareApp('cluster');
+        gatewayPort = await freePort();
+        // A worker that starts before its gateway registers once the gateway is there.
+        front = await startWorker('services/worker-front.json', 'front-1');
+        gateway = await startJitar(app.root, 'services/gateway.json', { PORT: String(gatewayPort) });
+        started.push(gateway);
+        stock.push(await startWorker('services/worker-stock.json', 'stock-1'), await startWorker('services/worker-stock.json', 'stock-2'));
+        await waitForWorkers(gateway.url, 3);
+    });
+
+    afterAll(async () =>
+    {
+        await Promise.all(started.map(process => process.stop()));
+        app.remove();
+    });
+
+    it('registers each worker with the procedures it serves', async () =>
+    {
+        const workers = await workersOf(gateway.url);
+        const byUrl = new Map(workers.map(worker => [worker.url, worker]));
+        expect(byUrl.get(front.url)?.procedureNames).toEqual(expect.arrayContaining(['front/order', 'front/tryOrder', 'front/askWho']));
+        expect(byUrl.get(front.url)?.procedureNames).not.toContain('stock/reserve');
+        for (const worker of stock) expect(byUrl.get(worker.url)?.procedureNames).toEqual(expect.arrayContaining(['stock/reserve', 'stock/restock', 'stock/whereAmI']));
+        expect(front.output()).toContain('Registered with gateway');
+    });
+
+    it('balances round robin over the workers that serve a procedure', async () =>
+    {
+        const counts = new Map<string, number>();
+        for (let index = 0; index < 40; index++)
+        {
+            const { status, body } = await text(`${gateway.url}/rpc/stock/whereAmI`);
+            expect(status).toBe(200);
+            counts.set(body, (counts.get(body) ?? 0) + 1);
+        }
+        expect(Object.fromEntries(counts)).toEqual({ 'stock-1': 20, 'stock-2': 20 });
+    });
+
+    it('answers 404 for a procedure no worker serves', async () =>
+    {
+        const { status, body } = await text(`${gateway.url}/rpc/stock/nothing`);
+        expect(status).toBe(404);
+        expect(body).toBe('Procedure \'stock/nothing\' not found');
+    });
+
+    it('passes registered classes, Dates, Maps and BigInts between segments both ways', async () =>
+    {
+        const { status, body } = await post(`${gateway.url}/rpc/front/orderSummary`, { name: 'pen', quantity: 2 });
+        expect({ status, body }).toEqual({ status: 200, body: 'pen (3) x2 = 6 on 2026-11-21, code 18446744073709551616' });
+
+        const serialized = await post(`${gateway.url}/rpc/front/order`, { name: 'ink', price: { serialized: true, name: 'BigInt', value: '7' }, quantity: 3 }, { 'x-jitar-data-encoding': 'serialized' });
+        expect(serialized.status).toBe(200);
+        const reservation = JSON.parse(serialized.body) as { key: string; args: unknown[] };
+        expect(reservation.key).toBe('shared/Reservation');
+        expect(reservation.args[0]).toMatchObject({ key: 'shared/Item', args: ['ink', { serialized: true, name: 'BigInt', value: '7' }] });
+        expect(reservation.args[1]).toBe(3);
+    });
+
+    it('delivers an error thrown in one worker to the calling worker as its class, with message and status', async () =>
+    {
+        expect(await post(`${gateway.url}/rpc/front/tryOrder`, { name: 'pen', quantity: 20 }))
+            .toEqual({ status: 200, body: 'OutOfStock: Only 10 of pen left; available 10; status 400; BadRequest true' });
+        // Not caught in the front worker: the client gets the stock worker's status and message.
+        expect(await post(`${gateway.url}/rpc/front/orderSummary`, { name: 'pen', quantity: 20 })).toEqual({ status: 400, body: 'Only 10 of pen left' });
+    });
+
+    it('carries the caller\'s headers into nested calls, where middleware reads them', async () =>
+    {
+        expect(await text(`${gateway.url}/rpc/front/askWho`, { headers: { authorization: 'Bearer alice' } })).toEqual({ status: 200, body: 'alice' });
+        expect(await text(`${gateway.url}/rpc/front/askWho`)).toEqual({ status: 200, body: 'anonymous' });
+    });
+
+    it('keeps protected procedures closed without a trust key, through the gateway and between workers', async () =>
+    {
+        expect(await text(`${gateway.url}/rpc/stock/restock?item=pen`)).toEqual({ status: 401, body: 'Request not trusted' });
+        expect(await text(`${gateway.url}/rpc/front/restockVia?item=pen`)).toEqual({ status: 401, body: 'Request not trusted' });
+    });
+
+    it('calls between workers go straight to the worker, not through the gateway', async () =>
+    {
+        // The front worker learned the stock workers from the gateway; with the gateway gone it still
+        // reaches both of them, round robin.
+        await gateway.stop();
+        const answers = new Set<string>();
+        for (let index = 0; index < 4; index++)
+        {
+            const { status, body } = await text(`${front.url}/rpc/front/askWhere`);
+            expect(status).toBe(200);
+            answers.add(body);
+        }
+        expect([...answers].sort()).toEqual(['stock-1', 'stock-2']);
+
+        // A new gateway at the same address: every worker registers again by itself.
+        gateway = await startJitar(app.root, 'services/gateway.json', { PORT: String(gatewayPort) });
+        started.push(gateway);
+        await waitForWorkers(gateway.url, 3);
+        expect(await text(`${gateway.url}/rpc/front/chain?text=again`)).toEqual({ status: 200, body: 'again' });
+    });
+
+    it('gives a new worker traffic as soon as it has registered', async () =>
+    {
+        const third = await startWorker('services/worker-stock.json', 'stock-3');
+        await waitForWorkers(gateway.url, 4);
+        const answers = new Set<string>();
+        for (let index = 0; index < 3; index++) answers.add((await text(`${gateway.url}/rpc/stock/whereAmI`)).body);
+        expect([...answers].sort()).toEqual(['stock-1', 'stock-2', 'stock-3']);
+        await third.stop();
+        await waitForWorkers(gateway.url, 3);
+    });
+
+    it('answers a request in flight on a worker killed with SIGKILL with a clear 502, and retries refused connections elsewhere', async () =>
+    {
+        const doomed = await startWorker('services/worker-stock.json', 'stock-doomed');
+        await waitForWorkers(gateway.url, 4);
+        // Three slow calls, round robin: one lands on each stock worker.
+        const calls = [1, 2, 3].map(() => text(`${gateway.url}/rpc/stock/slow?ms=1500`));
+        await sleep(300);
+        process.kill(doomed.process.pid ?? 0, 'SIGKILL');
+        const results = await Promise.all(calls);
+        const failed = results.filter(result => result.status !== 200);
+        expect(failed).toHaveLength(1);
+        expect(failed[0].status).toBe(502);
+        expect(failed[0].body).toMatch(/connection to http:\/\/127\.0\.0\.1:\d+ failed during the request/);
+
+        // Until the thresholds forget it, the dead worker is still listed; its refused connections are retried.
+        for (let index = 0; index < 6; index++) expect((await text(`${gateway.url}/rpc/stock/whereAmI`)).status).toBe(200);
+    });
+
+    it('gives 504 when a worker takes longer than the request timeout', async () =>
+    {
+        const started = Date.now();
+        const { status, body } = await text(`${gateway.url}/rpc/stock/slow?ms=4500`);
+        expect(status).toBe(504);
+        expect(body).toMatch(/did not answer within 3000 ms/);
+        expect(Date.now() - started).toBeLessThan(4500);
+    });
+
+    it('loses no request in a rolling restart under steady load', async () =>
+    {
+        await waitForWorkers(gateway.url, 3);
+        const load = steadyLoad(`${gateway.url}/rpc/front/askWhere`, 4);
+        await sleep(300);
+        for (let index = 0; index < stock.length; index++)
+        {
+            const name = `stock-${index + 1}`;
+            const replacement = await startWorker('services/worker-stock.json', `${name}-new`);
+            await waitForWorkers(gateway.url, 4);
+            await stock[index].stop();
+            stock[index] = replacement;
+            await waitForWorkers(gateway.url, 3);
+        }
+        await sleep(300);
+        const outcomes = await load.stop();
+        expect(outcomes.length).toBeGreaterThan(50);
+        expect(outcomes.filter(outcome => outcome.status !== 200)).toEqual([]);
+        expect(new Set(outcomes.slice(-8).map(outcome => outcome.body))).toEqual(new Set(['stock-1-new', 'stock-2-new']));
+    });
+
+    it('limits the failures of a SIGKILL under load to the requests in flight, and is back to normal within a second', async () =>
+    {
+        const victim = await startWorker('services/worker-stock.json', 'stock-victim');
+        await waitForWorkers(gateway.url, 4);
+        const load = steadyLoad(`${gateway.url}/rpc/front/askWhere`, 4);
+        await sleep(500);
+        const killedAt = Date.now();
+        process.kill(victim.process.pid ?? 0, 'SIGKILL');
+        await sleep(1500);
+        const outcomes = await load.stop();
+
+        const failures = outcomes.filter(outcome => outcome.status !== 200);
+        expect(failures.length).toBeLessThanOrEqual(4);
+        for (const failure of failures) expect(failure.start).toBeLessThanOrEqual(killedAt + 50);
+        const after = outcomes.filter(outcome => outcome.start > killedAt + 1000);
+        expect(after.length).toBeGreaterThan(0);
+        expect(after.every(outcome => outcome.status === 200)).toBe(true);
+    });
+});
+
+describe('a gateway with a trust key', () =>
+{
+    let app: ReturnType<typeof prepareApp>;
+    const started: JitarProcess[] = [];
+
+    beforeAll(() =>
+    {
+        app = prepareApp('cluster');
+    });
+
+    afterAll(async () =>
+    {
+        await Promise.all(started.map(process => process.stop()));
+        app.remove();
+    });
+
+    it('refuses workers without its key, and lets trusted callers reach protected procedures end to end', async () =>
+    {
+        const gateway = await startJitar(app.root, 'services/gateway-trusted.json', { TRUST_KEY: 'sesame' });
+        started.push(gateway);
+        const env = (key: string, name: string): Record<string, string> => ({ GATEWAY: gateway.url, WORKER_TRUST_KEY: key, WORKER_NAME: name });
+        const intruder = await startJitar(app.root, 'services/worker-stock-trusted.json', env('guess', 'intruder'));
+        started.push(intruder);
+        started.push(await startJitar(app.root, 'services/worker-stock-trusted.json', env('sesame', 'stock-1')));
+        started.push(await startJitar(app.root, 'services/worker-front-trusted.json', env('sesame', 'front-1')));
+
+        const workers = await waitForWorkers(gateway.url, 2, 'sesame');
+        expect(workers.some(worker => worker.url === intruder.url)).toBe(false);
+        expect(intruder.output()).toContain('Invalid trust key');
+        expect((await fetch(`${gateway.url}/workers`)).status).toBe(401);
+
+        expect(await text(`${gateway.url}/rpc/stock/restock?item=pen`)).toEqual({ status: 401, body: 'Request not trusted' });
+        expect(await text(`${gateway.url}/rpc/stock/restock?item=pen`, { headers: { 'x-jitar-trust-key': 'sesame' } })).toEqual({ status: 200, body: 'restocked pen' });
+        // The front worker calls the protected procedure with its own key.
+        expect(await text(`${gateway.url}/rpc/front/restockVia?item=ink`)).toEqual({ status: 200, body: 'restocked ink' });
+    });
+});
+
+describe('a proxy in front of a gateway and a repository', () =>
+{
+    let app: ReturnType<typeof prepareApp>;
+    const started: JitarProcess[] = [];
+
+    beforeAll(() =>
+    {
+        app = prepareApp('cluster');
+    });
+
+    afterAll(async () =>
+    {
+        await Promise.all(started.map(process => process.stop()));
+        app.remove();
+    });
+
+    it('forwards RPC to the gateway and everything else to the repository', async () =>
+    {
+        const gateway = await startJitar(app.root, 'services/gateway.json');
+        started.push(gateway);
+        started.push(await startJitar(app.root, 'services/worker-stock.json', { GATEWAY: gateway.url, WORKER_NAME: 'stock-1' }));
+        const repository = await startJitar(app.root, 'services/repository.json');
+        started.push(repository);
+        const proxy = await startJitar(app.root, 'services/proxy.json', { GATEWAY: gateway.url, REPOSITORY: repository.url });
+        started.push(proxy);
+        await waitForWorkers(gateway.url, 1);
+
+        expect(await text(`${proxy.url}/rpc/stock/echo?text=hi`)).toEqual({ status: 200, body: 'hi' });
+        expect(await post(`${proxy.url}/rpc/stock/echo`, { text: 'posted' })).toEqual({ status: 200, body: 'posted' });
+        expect(await post(`${proxy.url}/rpc/stock/echo`, { text: 5 })).toEqual({ status: 400, body: 'Invalid value for parameter \'text\': must be string' });
+        const page = await text(`${proxy.url}/index.html`);
+        expect(page.status).toBe(200);
+        expect(page.body).toContain('The shop');
+        expect((await text(`${proxy.url}/secret.txt`)).status).toBe(404);
+    });
+});
