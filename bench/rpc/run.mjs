@@ -7,14 +7,14 @@
 //
 // Run `npm run build` first, so that lib/ is current. See bench/rpc/README.md.
 
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import autocannon from 'autocannon';
+import { fmt, load, median, table, versionOf } from '../lib/measure.mjs';
+import { assertRunning, fail, freePort, runBenchmark, startServer } from '../lib/processes.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -55,61 +55,7 @@ function parseArgs(argv) {
 
 const options = parseArgs(process.argv.slice(2));
 
-// --- failing loudly, and stopping the servers ------------------------------------------------
-
-const children = [];
-
-class BenchFailure extends Error {}
-
-function fail(message) {
-  throw new BenchFailure(message);
-}
-
-/** Sends SIGTERM to each child still running, by its PID; SIGKILL after 5 s. */
-async function stopAll() {
-  await Promise.all(children.map(async (child) => {
-    if (child.process.exitCode !== null || child.process.signalCode !== null) return;
-    const exited = new Promise((done) => child.process.once('exit', done));
-    try {
-      process.kill(child.process.pid, 'SIGTERM');
-    } catch {
-      return; // exited meanwhile
-    }
-    const timer = setTimeout(() => {
-      if (child.process.exitCode === null && child.process.signalCode === null) process.kill(child.process.pid, 'SIGKILL');
-    }, 5000);
-    await exited;
-    clearTimeout(timer);
-  }));
-}
-
-// Last resort (an exception we did not catch, process.exit elsewhere): no server outlives the run.
-process.on('exit', () => {
-  for (const child of children) {
-    if (child.process.exitCode === null && child.process.signalCode === null) {
-      try { process.kill(child.process.pid, 'SIGKILL'); } catch { /* already gone */ }
-    }
-  }
-});
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: stopping the servers`);
-    stopAll().finally(() => process.exit(130));
-  });
-}
-
 // --- the app ---------------------------------------------------------------------------------
-
-function freePort() {
-  return new Promise((done, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => done(port));
-    });
-  });
-}
 
 const json = (value) => `${JSON.stringify(value, null, 4)}\n`;
 
@@ -144,36 +90,6 @@ function generateApp(port) {
 // --- the servers -----------------------------------------------------------------------------
 
 const NODE_FLAGS = ['--max-semi-space-size=64'];
-
-/** Starts a server as a child process and waits until GET /health answers 200. */
-async function startServer(label, args, cwd, port) {
-  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const entry = { label, process: child, output: '' };
-  children.push(entry);
-  const collect = (chunk) => { entry.output = (entry.output + chunk.toString()).slice(-64 * 1024); };
-  child.stdout.on('data', collect);
-  child.stderr.on('data', collect);
-
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) fail(`${label} exited (${child.exitCode ?? child.signalCode}) before answering (its output follows)`);
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) fail(`${label} did not answer on ${url}/health within 20 s (its output follows)`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
-  entry.url = url;
-  return entry;
-}
-
-function assertRunning(server) {
-  const child = server.process;
-  if (child.exitCode !== null || child.signalCode !== null) fail(`${server.label} exited (${child.exitCode ?? child.signalCode}) during the run (its output follows)`);
-}
 
 // --- the requests ----------------------------------------------------------------------------
 
@@ -211,75 +127,14 @@ async function checkSample(t) {
   return { status: response.status, body, invalidStatus: invalid.status, invalidBody };
 }
 
-/**
- * Latencies with 10 µs buckets up to 1 s (autocannon's own histogram keeps whole milliseconds, which
- * says "0 ms" for most answers on loopback).
- */
-function createLatencyRecorder() {
-  const BUCKET_US = 10;
-  const buckets = new Uint32Array(100_000);
-  let count = 0;
-  return {
-    record(ms) {
-      buckets[Math.min(Math.floor((ms * 1000) / BUCKET_US), buckets.length - 1)]++;
-      count++;
-    },
-    /** The upper bound of the bucket holding the p-th percentile, in ms. */
-    percentile(p) {
-      const rank = Math.ceil((p / 100) * count);
-      let seen = 0;
-      for (let i = 0; i < buckets.length; i++) {
-        seen += buckets[i];
-        if (seen >= rank && seen > 0) return ((i + 1) * BUCKET_US) / 1000;
-      }
-      return NaN;
-    },
-  };
-}
-
-/** One autocannon run; fails unless every response was a 2xx with the expected body. */
-async function load(t, seconds, what) {
-  const latencies = createLatencyRecorder();
-  const instance = autocannon({
-    url: t.url,
-    method: t.method,
-    headers: t.headers,
-    body: t.body,
-    connections: options.connections,
-    pipelining: options.pipelining,
-    duration: seconds,
-    expectBody: EXPECTED,
-  });
-  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-    if (statusCode >= 200 && statusCode < 300) latencies.record(responseTime);
-  });
-  const result = await instance;
-  assertRunning(t.server);
-  const problems = [];
-  if (result.errors !== 0) problems.push(`${result.errors} errors (${result.timeouts} timeouts)`);
-  if (result.non2xx !== 0) problems.push(`${result.non2xx} non-2xx responses`);
-  if (result.mismatches !== 0) problems.push(`${result.mismatches} responses with a body other than '${EXPECTED}'`);
-  if (result['2xx'] === 0) problems.push('no 2xx response at all');
-  if (problems.length > 0) fail(`${t.label} (${what}): ${problems.join(', ')}; status codes: ${JSON.stringify(result.statusCodeStats)}`);
+/** One autocannon run, then a checked sample. */
+async function run(t, seconds, what) {
+  const result = await load(t, seconds, what, { connections: options.connections, pipelining: options.pipelining, expected: EXPECTED });
   await checkSample(t);
-  return { rps: result.requests.average, p50: latencies.percentile(50), p99: latencies.percentile(99), total: result.requests.total };
+  return result;
 }
 
 // --- reporting -------------------------------------------------------------------------------
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-const versionOf = (name) => JSON.parse(readFileSync(join(repo, 'node_modules', name, 'package.json'), 'utf8')).version;
-const fmt = (n, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-function table(rows) {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n');
-}
 
 // --- main ------------------------------------------------------------------------------------
 
@@ -323,7 +178,7 @@ async function main() {
   if (options.warmup > 0) {
     for (const t of all) {
       process.stdout.write(`  warm-up ${t.label} ... `);
-      const warm = await load(t, options.warmup, 'warm-up');
+      const warm = await run(t, options.warmup, 'warm-up');
       console.log(`${fmt(warm.rps)} req/s`);
     }
   }
@@ -335,7 +190,7 @@ async function main() {
       : [targets.plainGet, targets.oursGet, targets.plainPost, targets.oursPost];
     for (const t of order) {
       process.stdout.write(`  round ${round}: ${t.label.padEnd(12)} ... `);
-      const result = await load(t, options.duration, `round ${round}`);
+      const result = await run(t, options.duration, `round ${round}`);
       t.results.push(result);
       console.log(`${fmt(result.rps)} req/s, p50 ${fmt(result.p50, 2)} ms, p99 ${fmt(result.p99, 2)} ms (${fmt(result.total)} requests, all 2xx with the right body)`);
     }
@@ -364,20 +219,10 @@ async function main() {
     ...ratios.map(([method, ratio]) => [method, `${ratio.toFixed(2)}x`, ratio >= TARGET_RATIO ? 'PASS' : 'MISS']),
   ]));
 
-  console.log(`\nnode ${process.version}, fastify ${versionOf('fastify')}, autocannon ${versionOf('autocannon')}, both servers with node ${NODE_FLAGS.join(" ")}, jitar --log-level=${options.logLevel}${options.cpuProf ? ' --cpu-prof' : ''}`);
+  console.log(`\nnode ${process.version}, fastify ${versionOf(repo, 'fastify')}, autocannon ${versionOf(repo, 'autocannon')}, both servers with node ${NODE_FLAGS.join(" ")}, jitar --log-level=${options.logLevel}${options.cpuProf ? ' --cpu-prof' : ''}`);
   console.log(`Both servers and the load generator share the same machine (${availableParallelism()} cores, ${cpus()[0]?.model ?? 'unknown CPU'}), on 127.0.0.1.`);
 
-  await stopAll();
   if (options.cpuProf) console.log(`CPU profile of the jitar process: ${profileDir}`);
 }
 
-try {
-  await main();
-} catch (error) {
-  console.error(`\n✗ ${error instanceof BenchFailure ? error.message : error?.stack ?? error}`);
-  for (const child of children) {
-    if (child.output.trim() !== '') console.error(`--- output of ${child.label} (pid ${child.process.pid}) ---\n${child.output}`);
-  }
-  await stopAll();
-  process.exit(1);
-}
+await runBenchmark(main);

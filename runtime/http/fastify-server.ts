@@ -8,6 +8,7 @@ import type { RequestHeaders } from '../middleware/request.js';
 import type { RpcCall, RpcHandler } from '../rpc/rpc-handler.js';
 import type { AssetWhitelist } from '../services/asset-whitelist.js';
 import type { HealthChecks } from '../services/health-checks.js';
+import { forwardingServerFactory, type Forward } from './forwarding.js';
 import { addGatewayRoutes } from './gateway-routes.js';
 import { addProxyRoutes, type ProxyTargets } from './proxy-routes.js';
 
@@ -33,20 +34,24 @@ export interface HttpOptions
  */
 export async function createHttpServer(parts: HttpParts, options: HttpOptions): Promise<{ server: FastifyInstance; state: { closing: boolean } }>
 {
+    // While closing (and while a worker drains before it closes), answers end their connection, so that
+    // keep-alive clients do not hold the process open, nor keep a connection it is about to close.
+    const state = { closing: false };
+    const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+    const forward = forwarderOf(parts);
+
     const server = Fastify({
+        ...forward === undefined ? {} : { serverFactory: forwardingServerFactory({ forward, bodyLimit, state }) },
         logger: { level: options.logLevel },
         // A child logger per request costs more than the request itself; below debug nothing uses it.
         logController: new LogController({ disableRequestLogging: options.logLevel !== 'debug' }),
         ...options.logLevel === 'debug' ? {} : { childLoggerFactory: (logger: FastifyBaseLogger) => logger },
-        bodyLimit: options.bodyLimit,
+        bodyLimit,
         // Request bodies with these keys are refused before any of our code sees them.
         onProtoPoisoning: 'error',
         onConstructorPoisoning: 'error'
     });
 
-    // While closing (and while a worker drains before it closes), answers end their connection, so that
-    // keep-alive clients do not hold the process open, nor keep a connection it is about to close.
-    const state = { closing: false };
     server.addHook('preClose', async () => { state.closing = true; });
 
     // Fastify's own JSON parser says only "not valid JSON"; this one says what is wrong, prototype keys included.
@@ -83,11 +88,11 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
     const { rpc, health, assets, gateway, proxy } = parts;
     if (gateway !== undefined)
     {
-        await addGatewayRoutes(server, gateway, state);
+        addGatewayRoutes(server, gateway);
     }
     else if (proxy !== undefined)
     {
-        await addProxyRoutes(server, proxy.client, proxy.targets, state);
+        addProxyRoutes(server, proxy.client, proxy.targets.repository, state);
     }
     else if (rpc !== undefined)
     {
@@ -125,6 +130,18 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
  * Answers through `reply.send` rather than a returned promise: Fastify then adds no promise of its own
  * around the handler, which is measurable at this rate.
  */
+/** Fastify's default body limit, which forwarded requests keep too. */
+const DEFAULT_BODY_LIMIT = 1024 * 1024;
+
+/** How a gateway or proxy sends RPC requests on; undefined for services that answer them. */
+function forwarderOf(parts: HttpParts): Forward | undefined
+{
+    const { gateway, proxy } = parts;
+    if (gateway !== undefined) return (fqn, request) => gateway.forward(fqn, request);
+    if (proxy !== undefined) return (_fqn, request) => proxy.client.send(proxy.targets.rpc, request);
+    return undefined;
+}
+
 function answerRpc(rpc: RpcHandler, fqn: string, request: FastifyRequest, reply: FastifyReply, state: { closing: boolean }): void
 {
     const call = toRpcCall(fqn, request);

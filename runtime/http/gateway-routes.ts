@@ -2,14 +2,13 @@ import type { FastifyInstance } from 'fastify';
 
 import type { Gateway } from '../cluster/gateway.js';
 import { statusOf } from '../errors.js';
-import { forwardedRequest, sendAnswer, sendRpcError, wantsSerialized, withRawBodies } from './forwarding.js';
 
 /**
  * A gateway's HTTP surface: the reference runtime's worker API (`POST /workers`, `POST
  * /workers/<id>/report`, `DELETE /workers/<id>`), `GET /workers` (ours: who serves what, for operators
- * and tests; needs the trust key when the gateway has one), and `/rpc/*` forwarded to a worker.
+ * and tests; needs the trust key when the gateway has one). `/rpc/*` is forwarded before Fastify (forwarding.ts).
  */
-export async function addGatewayRoutes(server: FastifyInstance, gateway: Gateway, state: { closing: boolean }): Promise<void>
+export function addGatewayRoutes(server: FastifyInstance, gateway: Gateway): void
 {
     server.post('/workers', async (request, reply) =>
     {
@@ -47,20 +46,5 @@ export async function addGatewayRoutes(server: FastifyInstance, gateway: Gateway
     {
         if (!gateway.trusts(request.headers['x-jitar-trust-key'])) return reply.code(401).type('text/plain').send('Request not trusted');
         return reply.send(gateway.registry.list().map(({ id, url, state, procedureNames }) => ({ id, url, state, procedureNames })));
-    });
-
-    await withRawBodies(server, scope =>
-    {
-        scope.route({
-            method: ['GET', 'POST', 'OPTIONS'],
-            url: '/rpc/*',
-            handler: (request, reply) =>
-            {
-                const fqn = (request.params as { '*': string })['*'];
-                gateway.forward(fqn, forwardedRequest(request)).then(
-                    answer => sendAnswer(reply, answer, state.closing),
-                    (error: unknown) => sendRpcError(reply, error, wantsSerialized(request)));
-            }
-        });
     });
 }

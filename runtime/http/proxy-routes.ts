@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 
 import type { HttpClient } from '../cluster/http-client.js';
-import { forwardedRequest, sendAnswer, sendRpcError, wantsSerialized, withRawBodies } from './forwarding.js';
+import { forwardedRequest, sendAnswer } from './forwarding.js';
 
 export interface ProxyTargets
 {
@@ -11,33 +11,17 @@ export interface ProxyTargets
     repository: string | undefined;
 }
 
-/** A proxy: one entry point that passes `/rpc/*` to the gateway (or worker) and the rest to a repository. */
-export async function addProxyRoutes(server: FastifyInstance, client: HttpClient, targets: ProxyTargets, state: { closing: boolean }): Promise<void>
+/**
+ * A proxy: one entry point that passes `/rpc/*` to the gateway or worker (forwarded before Fastify, in
+ * forwarding.ts) and every other GET to a repository.
+ */
+export function addProxyRoutes(server: FastifyInstance, client: HttpClient, repository: string | undefined, state: { closing: boolean }): void
 {
-    await withRawBodies(server, scope =>
+    if (repository === undefined) return;
+    server.get('/*', (request, reply) =>
     {
-        scope.route({
-            method: ['GET', 'POST', 'OPTIONS'],
-            url: '/rpc/*',
-            handler: (request, reply) =>
-            {
-                client.send(targets.rpc, forwardedRequest(request)).then(
-                    answer => sendAnswer(reply, answer, state.closing),
-                    (error: unknown) => sendRpcError(reply, error, wantsSerialized(request)));
-            }
-        });
-
-        const { repository } = targets;
-        if (repository === undefined) return;
-        scope.route({
-            method: 'GET',
-            url: '/*',
-            handler: (request, reply) =>
-            {
-                client.send(repository, forwardedRequest(request)).then(
-                    answer => sendAnswer(reply, answer, state.closing),
-                    (error: unknown) => { void reply.code(502).type('text/plain').send(`Repository not reached: ${error instanceof Error ? error.message : String(error)}`); });
-            }
-        });
+        client.send(repository, forwardedRequest(request)).then(
+            answer => sendAnswer(reply, answer, state.closing),
+            (error: unknown) => { void reply.code(502).type('text/plain').send(`Repository not reached: ${error instanceof Error ? error.message : String(error)}`); });
     });
 }
