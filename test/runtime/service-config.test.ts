@@ -97,7 +97,7 @@ describe('every service kind, with its defaults', () =>
     {
         expect(load({ ...URL_ONLY, worker: { segments: ['orders'], gateway: 'http://127.0.0.1:2000' } })).toStrictEqual({
             kind: 'worker', ...common(),
-            segments: ['orders'], gateway: 'http://127.0.0.1:2000', trustKey: undefined, reportInterval: 5000
+            segments: ['orders'], gateway: 'http://127.0.0.1:2000', trustKey: undefined, reportInterval: 5000, requestTimeout: 60000
         });
     });
 
@@ -111,7 +111,7 @@ describe('every service kind, with its defaults', () =>
     {
         expect(load({ ...URL_ONLY, gateway: {} })).toStrictEqual({
             kind: 'gateway', ...common(),
-            monitorInterval: 5000, trustKey: undefined, unavailableThreshold: 6000, stoppedThreshold: 18000
+            monitorInterval: 5000, trustKey: undefined, unavailableThreshold: 6000, stoppedThreshold: 18000, requestTimeout: 60000
         });
     });
 
@@ -134,7 +134,7 @@ describe('every service kind, with its defaults', () =>
     {
         expect(load({ ...URL_ONLY, proxy: { gateway: 'http://127.0.0.1:2000', repository: 'http://127.0.0.1:4000' } })).toStrictEqual({
             kind: 'proxy', ...common(),
-            rpcTarget: { kind: 'gateway', url: 'http://127.0.0.1:2000' }, repository: 'http://127.0.0.1:4000'
+            rpcTarget: { kind: 'gateway', url: 'http://127.0.0.1:2000' }, repository: 'http://127.0.0.1:4000', requestTimeout: 60000
         });
     });
 
@@ -147,7 +147,7 @@ describe('every service kind, with its defaults', () =>
 
     test('the defaults are exported', () =>
     {
-        expect(SERVICE_DEFAULTS).toEqual({ reportInterval: 5000, monitorInterval: 5000, unavailableThreshold: 6000, stoppedThreshold: 18000, indexFilename: 'index.html', serveIndexOnNotFound: false });
+        expect(SERVICE_DEFAULTS).toEqual({ reportInterval: 5000, monitorInterval: 5000, unavailableThreshold: 6000, stoppedThreshold: 18000, requestTimeout: 60000, indexFilename: 'index.html', serveIndexOnNotFound: false });
     });
 
     test('the kind narrows the type', () =>
@@ -234,7 +234,7 @@ describe('aliases', () =>
     test('index is not an alias in a worker', () =>
     {
         expect(failure({ ...URL_ONLY, worker: { segments: ['a'], index: 'x.html' } }))
-            .toBe(`services/test.json: unknown key 'index' in 'worker'; known keys are segments, gateway, trustKey, reportInterval`);
+            .toBe(`services/test.json: unknown key 'index' in 'worker'; known keys are segments, gateway, trustKey, reportInterval, requestTimeout`);
     });
 });
 
@@ -366,7 +366,7 @@ describe('${VAR}', () =>
     test('unknown keys are reported before variables inside them', () =>
     {
         expect(failure({ ...URL_ONLY, worker: { segments: ['a'], gatway: '${GATEWAY_URL}' } }))
-            .toBe(`services/test.json: unknown key 'gatway' in 'worker'; known keys are segments, gateway, trustKey, reportInterval`);
+            .toBe(`services/test.json: unknown key 'gatway' in 'worker'; known keys are segments, gateway, trustKey, reportInterval, requestTimeout`);
     });
 });
 
@@ -427,9 +427,9 @@ describe('errors', () =>
 
     test('unknown keys in every service kind and in remoteWorker', () =>
     {
-        expect(failure({ ...URL_ONLY, gateway: { reportInterval: 5 } })).toBe(`services/test.json: unknown key 'reportInterval' in 'gateway'; known keys are monitorInterval, trustKey`);
+        expect(failure({ ...URL_ONLY, gateway: { reportInterval: 5 } })).toBe(`services/test.json: unknown key 'reportInterval' in 'gateway'; known keys are monitorInterval, trustKey, requestTimeout`);
         expect(failure({ ...URL_ONLY, repository: { segments: [] } })).toBe(`services/test.json: unknown key 'segments' in 'repository'; known keys are assets, assetRoot, indexFilename, serveIndexOnNotFound`);
-        expect(failure({ ...URL_ONLY, proxy: { gateway: 'http://g:1', trustKey: 'k', x: 1, y: 2 } })).toBe(`services/test.json: unknown keys 'trustKey', 'x' and 'y' in 'proxy'; known keys are gateway, worker, repository`);
+        expect(failure({ ...URL_ONLY, proxy: { gateway: 'http://g:1', trustKey: 'k', x: 1, y: 2 } })).toBe(`services/test.json: unknown keys 'trustKey', 'x' and 'y' in 'proxy'; known keys are gateway, worker, repository, requestTimeout`);
         expect(failure({ ...URL_ONLY, remoteWorker: { stopThreshold: 1 }, gateway: {} })).toBe(`services/test.json: unknown key 'stopThreshold' in 'remoteWorker'; known keys are unavailableThreshold, stoppedThreshold`);
     });
 
