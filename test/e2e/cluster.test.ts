@@ -67,6 +67,27 @@ function steadyLoad(url: string, concurrency: number): { stop(): Promise<{ start
     return { stop: async () => { running = false; await Promise.all(loops); return outcomes; } };
 }
 
+/** A copy of the fixture app for one describe block, and the processes it starts, stopped after it. */
+function freshApp(): { app: () => ReturnType<typeof prepareApp>; started: JitarProcess[] }
+{
+    let app: ReturnType<typeof prepareApp> | undefined;
+    const started: JitarProcess[] = [];
+    beforeAll(() => { app = prepareApp('cluster'); });
+    afterAll(async () =>
+    {
+        await Promise.all(started.map(process => process.stop()));
+        app?.remove();
+    });
+    return {
+        app: () =>
+        {
+            if (app === undefined) throw new Error('the app is prepared in beforeAll');
+            return app;
+        },
+        started
+    };
+}
+
 describe('a gateway with workers of two segments', () =>
 {
     let app: ReturnType<typeof prepareApp>;
@@ -265,29 +286,17 @@ describe('a gateway with workers of two segments', () =>
 
 describe('a gateway with a trust key', () =>
 {
-    let app: ReturnType<typeof prepareApp>;
-    const started: JitarProcess[] = [];
-
-    beforeAll(() =>
-    {
-        app = prepareApp('cluster');
-    });
-
-    afterAll(async () =>
-    {
-        await Promise.all(started.map(process => process.stop()));
-        app.remove();
-    });
+    const { app, started } = freshApp();
 
     it('refuses workers without its key, and lets trusted callers reach protected procedures end to end', async () =>
     {
-        const gateway = await startJitar(app.root, 'services/gateway-trusted.json', { TRUST_KEY: 'sesame' });
+        const gateway = await startJitar(app().root, 'services/gateway-trusted.json', { TRUST_KEY: 'sesame' });
         started.push(gateway);
         const env = (key: string, name: string): Record<string, string> => ({ GATEWAY: gateway.url, WORKER_TRUST_KEY: key, WORKER_NAME: name });
-        const intruder = await startJitar(app.root, 'services/worker-stock-trusted.json', env('guess', 'intruder'));
+        const intruder = await startJitar(app().root, 'services/worker-stock-trusted.json', env('guess', 'intruder'));
         started.push(intruder);
-        started.push(await startJitar(app.root, 'services/worker-stock-trusted.json', env('sesame', 'stock-1')));
-        started.push(await startJitar(app.root, 'services/worker-front-trusted.json', env('sesame', 'front-1')));
+        started.push(await startJitar(app().root, 'services/worker-stock-trusted.json', env('sesame', 'stock-1')));
+        started.push(await startJitar(app().root, 'services/worker-front-trusted.json', env('sesame', 'front-1')));
 
         const workers = await waitForWorkers(gateway.url, 2, 'sesame');
         expect(workers.some(worker => worker.url === intruder.url)).toBe(false);
@@ -303,28 +312,16 @@ describe('a gateway with a trust key', () =>
 
 describe('a proxy in front of a gateway and a repository', () =>
 {
-    let app: ReturnType<typeof prepareApp>;
-    const started: JitarProcess[] = [];
-
-    beforeAll(() =>
-    {
-        app = prepareApp('cluster');
-    });
-
-    afterAll(async () =>
-    {
-        await Promise.all(started.map(process => process.stop()));
-        app.remove();
-    });
+    const { app, started } = freshApp();
 
     it('forwards RPC to the gateway and everything else to the repository', async () =>
     {
-        const gateway = await startJitar(app.root, 'services/gateway.json');
+        const gateway = await startJitar(app().root, 'services/gateway.json');
         started.push(gateway);
-        started.push(await startJitar(app.root, 'services/worker-stock.json', { GATEWAY: gateway.url, WORKER_NAME: 'stock-1' }));
-        const repository = await startJitar(app.root, 'services/repository.json');
+        started.push(await startJitar(app().root, 'services/worker-stock.json', { GATEWAY: gateway.url, WORKER_NAME: 'stock-1' }));
+        const repository = await startJitar(app().root, 'services/repository.json');
         started.push(repository);
-        const proxy = await startJitar(app.root, 'services/proxy.json', { GATEWAY: gateway.url, REPOSITORY: repository.url });
+        const proxy = await startJitar(app().root, 'services/proxy.json', { GATEWAY: gateway.url, REPOSITORY: repository.url });
         started.push(proxy);
         await waitForWorkers(gateway.url, 1);
 
