@@ -58,7 +58,7 @@ export class FetchCaller implements RemoteCaller
         }
         catch (error)
         {
-            throw new JitarError(`Cannot reach ${url === call.path ? 'the page\'s server' : remoteUrl} to run '${procedure.fqn}': ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+            throw new JitarError(`Cannot reach ${url === call.path ? 'the page\'s server' : remoteUrl} to run '${procedure.fqn}': ${reasonOf(error)}`, { cause: error });
         }
 
         let response: Response;
@@ -73,4 +73,11 @@ export class FetchCaller implements RemoteCaller
         answer.headers.forEach((value, name) => response.setHeader(name, value));
         return response;
     }
+}
+
+/** The message of what fetch threw; read by shape, since it may come from another realm than this module. */
+function reasonOf(error: unknown): string
+{
+    const message = typeof error === 'object' && error !== null ? (error as { message?: unknown }).message : undefined;
+    return typeof message === 'string' ? message : String(error);
 }
