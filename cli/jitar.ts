@@ -10,6 +10,7 @@ const USAGE = `Usage: jitar <command> [options]
 
 Commands:
   start      start one process of the app, as its service file says
+  init       write a starter app into a new folder
   version    print the version of jitar
   help       print this help
 
@@ -19,6 +20,10 @@ Options of start:
   --env-file=<file>         environment variables to load (default: .env when there is one)
   --http-body-limit=<bytes> the largest request body accepted (default: 1048576)
 
+Options of init:
+  --name=<name>             the app's folder and package name (required)
+  --template=<template>     backend, react or vue (default: backend)
+
 Build the app first with jitar-compile (see jitar-compile --help).`;
 
 const { values, positionals } = parseOrExit(() => parseArgs({
@@ -27,6 +32,8 @@ const { values, positionals } = parseOrExit(() => parseArgs({
         'log-level': { type: 'string' },
         'env-file': { type: 'string' },
         'http-body-limit': { type: 'string' },
+        name: { type: 'string' },
+        template: { type: 'string' },
         version: { type: 'boolean' },
         help: { type: 'boolean' }
     },
@@ -88,8 +95,25 @@ async function start(): Promise<void>
     process.on('SIGTERM', stop);
 }
 
+async function init(): Promise<void>
+{
+    if (values.name === undefined) fail(`jitar init needs --name=<name>\n\n${USAGE}`);
+    const { createApp } = await import('../init/create-app.js');
+    let app;
+    try
+    {
+        app = createApp({ name: values.name, template: values.template ?? 'backend', cwd: process.cwd() });
+    }
+    catch (error)
+    {
+        fail(error instanceof Error ? error.message : String(error));
+    }
+    console.log(`Wrote ${app.files.length} files into ${values.name}/. Next:\n\n  cd ${values.name}\n  npm install && npm run build && npm start\n`);
+}
+
 const [command] = positionals;
 if (values.version === true || command === 'version') console.log(packageVersion());
 else if (values.help === true || command === undefined || command === 'help') console.log(USAGE);
 else if (command === 'start') await start();
+else if (command === 'init') await init();
 else fail(`Unknown command '${command}'\n\n${USAGE}`);

@@ -16,9 +16,9 @@ export function runCli(command: 'jitar' | 'jitar-compile', args: string[], cwd: 
     return runNode([`${LIB}${command}.js`, ...args], cwd);
 }
 
-/** Runs a Node script in a process of its own. */
-export function runNode(args: string[], cwd: string): CliRun
+/** Runs a Node script in a process of its own, with this process's environment and `env` over it. */
+export function runNode(args: string[], cwd: string, env: Record<string, string> = {}): CliRun
 {
-    const run = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 120_000 });
+    const run = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 120_000, env: { ...process.env, ...env } });
     return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,14 +17,44 @@ const JITAR = join(REPOSITORY, 'lib/cli/jitar.js');
  */
 export function prepareApp(name: string): { root: string; remove(): void }
 {
-    const root = mkdtempSync(join(tmpdir(), `jitar-e2e-${name}-`));
-    cpSync(fixtureApp(name), root, { recursive: true, filter: source => !source.endsWith('/dist') });
-    mkdirSync(join(root, 'node_modules'));
-    symlinkSync(REPOSITORY, join(root, 'node_modules/jitar'), 'dir');
-    symlinkSync(join(REPOSITORY, 'node_modules/@types'), join(root, 'node_modules/@types'), 'dir');
-    const built = runCli('jitar-compile', [], root);
+    const app = copyApp(fixtureApp(name), name);
+    mkdirSync(join(app.root, 'node_modules'));
+    symlinkSync(REPOSITORY, join(app.root, 'node_modules/jitar'), 'dir');
+    symlinkSync(join(REPOSITORY, 'node_modules/@types'), join(app.root, 'node_modules/@types'), 'dir');
+    const built = runCli('jitar-compile', [], app.root);
     if (built.status !== 0) throw new Error(`jitar-compile failed:\n${built.stdout}${built.stderr}`);
+    return app;
+}
+
+/** An app's folder copied to a temporary folder of its own, without what a build or an install left there. */
+export function copyApp(source: string, label: string): { root: string; remove(): void }
+{
+    const root = mkdtempSync(join(tmpdir(), `jitar-e2e-${label}-`));
+    cpSync(source, root, { recursive: true, filter: path => !/\/(dist|node_modules)$/.test(path) });
     return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/**
+ * Gives an app the packages that `npm install` would, without the network: each package this repository
+ * installed, and this package itself as `jitar` (with its commands in node_modules/.bin).
+ */
+export function linkPackages(root: string): void
+{
+    const modules = join(root, 'node_modules');
+    mkdirSync(join(modules, '.bin'), { recursive: true });
+    const installed = join(REPOSITORY, 'node_modules');
+    for (const entry of readdirSync(installed))
+    {
+        if (entry !== '.bin' && !entry.startsWith('.')) symlinkSync(join(installed, entry), join(modules, entry), 'dir');
+    }
+    // The repository's commands point into its node_modules relatively: the same links work from here.
+    for (const command of readdirSync(join(installed, '.bin'))) symlinkSync(readlinkSync(join(installed, '.bin', command)), join(modules, '.bin', command));
+    symlinkSync(REPOSITORY, join(modules, 'jitar'), 'dir');
+    // npm would make the built commands executable; a script that runs them with this Node does as well.
+    for (const command of ['jitar', 'jitar-compile'])
+    {
+        writeFileSync(join(modules, '.bin', command), `#!/bin/sh\nexec "${process.execPath}" "${join(REPOSITORY, 'lib/cli', `${command}.js`)}" "$@"\n`, { mode: 0o755 });
+    }
 }
 
 /** A free TCP port on the loopback interface. */

@@ -48,13 +48,14 @@ export class SegmentMap
     /**
      * Whether `importer` must reach `imported` through proxies: when the imported module is held by
      * segments, and the importer can run somewhere it is not (in a segment without it, or anywhere at
-     * all for a shared module).
+     * all for a shared module). An importer outside the app (`undefined`: a page's own code, which a
+     * bundler reads from outside the source root) runs wherever it is loaded, like a shared module.
      */
-    mustProxy(importer: string, imported: string): boolean
+    mustProxy(importer: string | undefined, imported: string): boolean
     {
         const holders = this.holdersOf(imported);
         if (holders.size === 0 || importer === imported) return false;
-        const importerHolders = this.holdersOf(importer);
+        const importerHolders = importer === undefined ? new Set<string>() : this.holdersOf(importer);
         if (importerHolders.size === 0) return true;
         for (const segment of importerHolders) if (!holders.has(segment)) return true;
         return false;

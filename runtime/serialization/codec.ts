@@ -1,0 +1,8 @@
+import type { ValueCodec } from '../rpc/rpc-handler.js';
+import { deserialize, serialize, type ClassResolver } from './serializer.js';
+
+/** The serialized encoding over one process's registered classes, as the RPC sides take it. */
+export function codecOf(resolver: ClassResolver): ValueCodec
+{
+    return { serialize: value => serialize(value, resolver), deserialize: value => deserialize(value, resolver) };
+}

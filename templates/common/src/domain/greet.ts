@@ -1,0 +1,6 @@
+import type { Person } from './Person';
+
+export async function greet(person: Person): Promise<string>
+{
+    return `Hello, ${person.introduce()}!`;
+}
