@@ -19,7 +19,8 @@ import type { Manifest } from '../manifest.js';
 import { isMiddleware, type Middleware } from '../middleware/middleware.js';
 import { ArgumentValidator } from '../rpc/argument-validator.js';
 import { RpcHandler, type ValueCodec } from '../rpc/rpc-handler.js';
-import { createClassResolver, deserialize, serialize, type ClassConstructor, type ClassResolver } from '../serialization/serializer.js';
+import { codecOf } from '../serialization/codec.js';
+import { createClassResolver, type ClassConstructor, type ClassResolver } from '../serialization/serializer.js';
 import { importAppModule } from './app-modules.js';
 import { AssetWhitelist } from './asset-whitelist.js';
 import { HealthChecks, isHealthCheck } from './health-checks.js';
@@ -50,6 +51,9 @@ export interface RunningService
 /** How long a worker keeps serving after telling its gateway it stops: requests already on their way still land. */
 const DRAIN_DELAY = 300;
 
+/** How long stopping waits for requests in flight before it closes their connections. */
+const CLOSE_GRACE = 10_000;
+
 /** Starts one process of the runtime as its service file says. */
 export async function startService(options: StartOptions): Promise<RunningService>
 {
@@ -72,7 +76,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
         const manifest = readManifest(target);
         const segments = await importSegments(manifest, config.segments, target, config.file);
         const resolver = createClassResolver(manifest.classes, classesOf(segments));
-        const codec: ValueCodec = { serialize: value => serialize(value, resolver), deserialize: value => deserialize(value, resolver) };
+        const codec = codecOf(resolver);
         const cluster = config.kind === 'worker' && config.gateway !== undefined
             ? joinCluster(config.url, config.gateway, config.trustKey, config.requestTimeout, codec)
             : undefined;
@@ -150,7 +154,11 @@ export async function startService(options: StartOptions): Promise<RunningServic
         close: async () =>
         {
             await beforeClose();
+            // Requests in flight get this long to finish; a client that keeps a connection busy past it
+            // (a browser tab, say) must not keep the process from stopping.
+            const force = setTimeout(() => http.server.server.closeAllConnections(), CLOSE_GRACE);
             await http.server.close();
+            clearTimeout(force);
             await afterClose();
             if (runtime !== undefined) uninstallRuntime(runtime);
             for (const path of config.tearDown) await importAppModule(target, path, 'tearDown');
