@@ -12,6 +12,12 @@ export interface RemoteCaller
 
 type Implementation = (...args: unknown[]) => unknown;
 
+interface Local
+{
+    implementation: Implementation;
+    procedure: ProcedureManifest;
+}
+
 const idOf = (fqn: string, version: string): string => `${fqn}@${version}`;
 
 /**
@@ -22,8 +28,11 @@ const idOf = (fqn: string, version: string): string => `${fqn}@${version}`;
 export class ProcedureRuntime implements ProxyTarget
 {
     readonly #procedures = new Map<string, ProcedureManifest>();
-    /** The implementations held here, with their manifest entries, by `fqn@version`. */
-    readonly #local = new Map<string, { implementation: Implementation; procedure: ProcedureManifest }>();
+    /**
+     * The implementations held here, with their manifest entries, by FQN and version: two lookups with
+     * the manifest's own strings, whose hashes stay cached, instead of one with a string built per call.
+     */
+    readonly #local = new Map<string, Map<string, Local>>();
     readonly #segments = new Set<string>();
     readonly #remote: RemoteCaller | undefined;
 
@@ -44,20 +53,22 @@ export class ProcedureRuntime implements ProxyTarget
         {
             const procedure = this.#procedures.get(idOf(fqn, version));
             if (procedure === undefined) throw new Error(`Segment '${segment.name}' holds '${fqn}@${version}', which the manifest does not know: rebuild the app`);
-            this.#local.set(idOf(fqn, version), { implementation: implementation as Implementation, procedure });
+            const versions = this.#local.get(fqn) ?? new Map<string, Local>();
+            versions.set(version, { implementation: implementation as Implementation, procedure });
+            this.#local.set(fqn, versions);
         }
         this.#segments.add(segment.name);
     }
 
     holds(fqn: string, version: string): boolean
     {
-        return this.#local.has(idOf(fqn, version));
+        return this.#local.get(fqn)?.has(version) ?? false;
     }
 
     /** Runs a procedure held here for a call that arrived over the wire. */
     handle(fqn: string, version: string, args: WireArguments): Promise<unknown>
     {
-        const local = this.#local.get(idOf(fqn, version));
+        const local = this.#local.get(fqn)?.get(version);
         if (local === undefined) return Promise.reject(new ProcedureNotFound(fqn, version));
         try
         {
@@ -71,7 +82,7 @@ export class ProcedureRuntime implements ProxyTarget
 
     async run(fqn: string, version: string, args: ArrayLike<unknown>): Promise<unknown>
     {
-        const local = this.#local.get(idOf(fqn, version));
+        const local = this.#local.get(fqn)?.get(version);
         if (local !== undefined) return local.implementation(...Array.from(args));
 
         const procedure = this.#procedures.get(idOf(fqn, version));

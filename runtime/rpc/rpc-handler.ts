@@ -95,11 +95,12 @@ export class RpcHandler
         return versions.findLast(procedure => compareVersions(procedure.version, version) <= 0);
     }
 
+    /** Never rejects: every failure is an answer. */
     handle(call: RpcCall): Promise<RpcAnswer>
     {
         try
         {
-            return this.#respond(call).catch((error: unknown) => this.#failed(error, call));
+            return this.#respond(call);
         }
         catch (error)
         {
@@ -120,7 +121,8 @@ export class RpcHandler
         if (call.mode === 'preflight')
         {
             const request = new Request(call.fqn, '0.0.0', {}, call.headers());
-            return runChain(this.#options.middleware, request, () => Promise.resolve(new Response(204, undefined))).then(response => this.#answerResponse(response, call));
+            return runChain(this.#options.middleware, request, () => Promise.resolve(new Response(204, undefined)))
+                .then(response => this.#answerResponse(response, call), (error: unknown) => this.#failed(error, call));
         }
 
         const version = parseVersion(call.version);
@@ -138,13 +140,16 @@ export class RpcHandler
         {
             const problem = this.#problem(procedure, args, call);
             if (problem !== undefined) return Promise.resolve(this.#answer(problem.status, problem.result, {}, call));
-            return this.#invoke(procedure, args, call.headers)
-                .then(result => this.#answer(200, result, {}, call), (error: unknown) => this.#answer(statusOf(error), error, {}, call));
+            // One promise step from the result to the answer: at this rate each step shows.
+            return this.#invoke(procedure, args, call.headers).then(
+                result => this.#answerOrFail(200, result, call),
+                (error: unknown) => this.#answerOrFail(statusOf(error), error, call));
         }
 
         const request = new Request(procedure.fqn, procedure.version, args, call.headers());
         return runChain(this.#options.middleware, request, () => this.#run(procedure, withStarArguments(procedure, request.args), () => request.headers, call))
-            .then(response => this.#answerResponse(response, call));
+            .then(response => this.#answerResponse(response, call))
+            .catch((error: unknown) => this.#failed(error, call));
     }
 
     /** Why the call cannot run (a 400, or the dry run's 200), or undefined when it can. */
@@ -170,6 +175,19 @@ export class RpcHandler
         const { withHeaders } = this.#options;
         if (withHeaders === undefined) return this.#runtime.handle(procedure.fqn, procedure.version, args);
         return withHeaders(headers(), () => this.#runtime.handle(procedure.fqn, procedure.version, args));
+    }
+
+    /** The answer, or the failure to make it (a result that cannot be serialized). */
+    #answerOrFail(status: number, result: unknown, call: RpcCall): RpcAnswer
+    {
+        try
+        {
+            return this.#answer(status, result, {}, call);
+        }
+        catch (error)
+        {
+            return this.#failed(error, call);
+        }
     }
 
     #answerResponse(response: Response, call: RpcCall): RpcAnswer
