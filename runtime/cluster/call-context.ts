@@ -16,7 +16,11 @@ const PER_HOP = new Set([
 
 export function runWithHeaders<T>(headers: RequestHeaders, run: () => Promise<T>): Promise<T>
 {
-    return storage.run(forwardable(headers), run);
+    const forwarded = forwardable(headers);
+    // Nothing to carry: no context is made, which spares every promise of the call the cost of one
+    // (on Node 20 an active AsyncLocalStorage slows all promises down), unless an outer one is there.
+    if (forwarded === undefined && storage.getStore() === undefined) return run();
+    return storage.run(forwarded ?? {}, run);
 }
 
 /** The headers to send along with a call made now; empty outside a request. */
@@ -25,12 +29,15 @@ export function forwardedHeaders(): Readonly<Record<string, string>>
     return storage.getStore() ?? {};
 }
 
-function forwardable(headers: RequestHeaders): Record<string, string>
+/** The headers worth passing on, or undefined when there are none. */
+function forwardable(headers: RequestHeaders): Record<string, string> | undefined
 {
-    const result: Record<string, string> = {};
-    for (const [name, value] of Object.entries(headers))
+    let result: Record<string, string> | undefined;
+    for (const name in headers)
     {
+        const value = headers[name];
         if (value === undefined || PER_HOP.has(name) || name.startsWith('x-jitar-')) continue;
+        result ??= {};
         result[name] = typeof value === 'string' ? value : value.join(', ');
     }
     return result;

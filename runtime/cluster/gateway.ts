@@ -1,6 +1,6 @@
 import { BadRequest, ProcedureNotFound, Unauthorized, WorkerUnavailable } from '../errors.js';
 import { parseVersion } from '../rpc/versions.js';
-import { ConnectionRefused, type HttpAnswer, type HttpClient, type HttpRequest } from './http-client.js';
+import { ConnectionRefused, requestHeader, type HttpAnswer, type HttpClient, type HttpRequest } from './http-client.js';
 import { sameTrustKey } from './trust-key.js';
 import type { RegisteredWorker, WorkerRegistry } from './worker-registry.js';
 import { isWorkerState, type RoutingTable, type WorkerState } from './worker-state.js';
@@ -56,7 +56,7 @@ export class Gateway
             if (worker === undefined)
             {
                 if (this.registry.knows(fqn)) throw new WorkerUnavailable(fqn);
-                throw new ProcedureNotFound(fqn, parseVersion(headerValue(request.headers['x-jitar-procedure-version'])) ?? '0.0.0');
+                throw new ProcedureNotFound(fqn, parseVersion(requestHeader(request.headers, 'x-jitar-procedure-version')) ?? '0.0.0');
             }
             try
             {
@@ -118,9 +118,4 @@ function isHttpUrl(text: string): boolean
     {
         return false;
     }
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined
-{
-    return Array.isArray(value) ? value[0] : value;
 }

@@ -1,4 +1,4 @@
-import { Agent } from 'undici';
+import { Pool } from 'undici';
 
 import { RemoteCallFailed, RemoteCallTimedOut } from '../errors.js';
 
@@ -13,7 +13,8 @@ export interface HttpRequest
     method: string;
     /** Path and query string. */
     path: string;
-    headers: Record<string, string | string[]>;
+    /** By name, or as a flat list of names and values (as Node's rawHeaders), which costs less to pass on. */
+    headers: Record<string, string | string[]> | string[];
     body?: string | Buffer;
 }
 
@@ -22,6 +23,21 @@ export interface HttpAnswer
     status: number;
     headers: Record<string, string | string[] | undefined>;
     body: Buffer;
+}
+
+/** A request header's (first) value, whichever shape the headers have; `name` in lower case. */
+export function requestHeader(headers: HttpRequest['headers'], name: string): string | undefined
+{
+    if (!Array.isArray(headers))
+    {
+        const value = headers[name];
+        return Array.isArray(value) ? value[0] : value;
+    }
+    for (let index = 0; index < headers.length; index += 2)
+    {
+        if (headers[index].toLowerCase() === name) return headers[index + 1];
+    }
+    return undefined;
 }
 
 /** Nothing reached the other process (connection refused, or not made in time): safe to send elsewhere. */
@@ -38,14 +54,26 @@ const TIMED_OUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 export class HttpClient
 {
-    readonly #agent: Agent;
+    /** One pool of keep-alive connections per origin (an Agent would look the pool up on every request). */
+    readonly #pools = new Map<string, Pool>();
     readonly #timeout: number;
 
     /** `timeout`: milliseconds a process may take to answer before the request fails (504). */
     constructor(timeout: number)
     {
         this.#timeout = timeout;
-        this.#agent = new Agent({ headersTimeout: timeout, bodyTimeout: timeout, connect: { timeout: Math.min(timeout, 10_000) } });
+    }
+
+    #pool(origin: string): Pool
+    {
+        let pool = this.#pools.get(origin);
+        if (pool === undefined)
+        {
+            const timeout = this.#timeout;
+            pool = new Pool(origin, { headersTimeout: timeout, bodyTimeout: timeout, connect: { timeout: Math.min(timeout, 10_000) } });
+            this.#pools.set(origin, pool);
+        }
+        return pool;
     }
 
     /** Dispatches with a handler of its own: no response stream is made, which halves a gateway's cost per request. */
@@ -57,7 +85,7 @@ export class HttpClient
             const chunks: Buffer[] = [];
             let status = 0;
             let headers: HttpAnswer['headers'] = {};
-            this.#agent.dispatch({ origin, path: request.path, method: request.method as 'GET', headers: request.headers, body: request.body }, {
+            this.#pool(origin).dispatch({ path: request.path, method: request.method as 'GET', headers: request.headers, body: request.body }, {
                 // Its presence tells undici that this handler speaks its current API.
                 onRequestStart: () => undefined,
                 onResponseStart: (_controller, statusCode, responseHeaders) =>
@@ -75,15 +103,27 @@ export class HttpClient
                 },
                 onResponseError: (_controller, error) =>
                 {
-                    reject(classify(error, origin, timeout));
+                    const failure = classify(error, origin, timeout);
+                    // A process that is not there keeps no connection: its pool goes, so that workers
+                    // that come and go at new ports leave nothing behind.
+                    if (failure instanceof ConnectionRefused) this.#forget(origin);
+                    reject(failure);
                 }
             });
         });
     }
 
-    close(): Promise<void>
+    #forget(origin: string): void
     {
-        return this.#agent.close();
+        const pool = this.#pools.get(origin);
+        this.#pools.delete(origin);
+        pool?.destroy().catch(() => undefined);
+    }
+
+    async close(): Promise<void>
+    {
+        await Promise.all([...this.#pools.values()].map(pool => pool.close()));
+        this.#pools.clear();
     }
 }
 

@@ -49,8 +49,11 @@ const RPC_METHODS = new Set(['GET', 'POST', 'OPTIONS']);
 function forwardRpc(request: IncomingMessage, response: ServerResponse, options: ForwardingOptions): void
 {
     const url = request.url ?? '/rpc/';
-    const serialized = request.headers['x-jitar-data-encoding'] === 'serialized' || url.includes('serialize=true');
-    const fail = (error: unknown): void => sendRawRpcError(response, error, serialized, options.state.closing);
+    const fail = (error: unknown): void =>
+    {
+        const serialized = request.headers['x-jitar-data-encoding'] === 'serialized' || url.includes('serialize=true');
+        sendRawRpcError(response, error, serialized, options.state.closing);
+    };
 
     const queryAt = url.indexOf('?');
     let fqn: string;
@@ -67,12 +70,12 @@ function forwardRpc(request: IncomingMessage, response: ServerResponse, options:
 
     const send = (body: Buffer | undefined): void =>
     {
-        options.forward(fqn, { method: request.method ?? 'GET', path: url, headers: passedOn(request.headers), body }).then(
+        options.forward(fqn, { method: request.method ?? 'GET', path: url, headers: rawPassedOn(request.rawHeaders), body }).then(
             answer => sendRawAnswer(response, answer, options.state.closing),
             fail);
     };
 
-    if (request.headers['content-length'] === undefined && request.headers['transfer-encoding'] === undefined)
+    if (!hasBody(request.rawHeaders))
     {
         request.resume();
         send(undefined);
@@ -91,6 +94,27 @@ function forwardRpc(request: IncomingMessage, response: ServerResponse, options:
         else send(Buffer.concat(chunks));
     });
     request.on('error', () => response.destroy());
+}
+
+function hasBody(raw: readonly string[]): boolean
+{
+    for (let index = 0; index < raw.length; index += 2)
+    {
+        const name = raw[index].toLowerCase();
+        if (name === 'content-length' || name === 'transfer-encoding') return true;
+    }
+    return false;
+}
+
+/** The request's raw headers without those of its connection (Node builds `headers` only when asked). */
+function rawPassedOn(raw: readonly string[]): string[]
+{
+    const result: string[] = [];
+    for (let index = 0; index < raw.length; index += 2)
+    {
+        if (!PER_HOP.has(raw[index].toLowerCase())) result.push(raw[index], raw[index + 1]);
+    }
+    return result;
 }
 
 /** The request's headers without those of its connection. */
