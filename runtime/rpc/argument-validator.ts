@@ -2,6 +2,7 @@ import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.
 
 import type { JsonSchema, Manifest, ProcedureManifest } from '../manifest.js';
 import { addJitarKeywords, type IsInstanceOfClass } from '../validation/keywords.js';
+import { convertPlainValues, plainConversions } from './plain-values.js';
 
 /**
  * Validators of every exposed procedure's arguments, compiled once at start from the manifest. Query
@@ -13,6 +14,8 @@ interface Compiled
     known: ReadonlySet<string>;
     strict: ValidateFunction;
     coercing: ValidateFunction;
+    /** For plain calls: bigint and Date parameters sent as text. */
+    conversions: ReturnType<typeof plainConversions>;
 }
 
 export class ArgumentValidator
@@ -37,22 +40,26 @@ export class ArgumentValidator
                 required: names.filter(name => !name.optional).map(name => name.name),
                 known: new Set(names.map(name => name.name)),
                 strict: strict.compile(schema),
-                coercing: coercing.compile(schema)
+                coercing: coercing.compile(schema),
+                conversions: plainConversions(procedure)
             });
         }
     }
 
     /**
-     * Checks (and, with `coerce`, converts in place) the arguments of a call; the message of the first
-     * problem, or undefined. Missing parameters are reported before unknown ones, as Jitar does.
+     * Checks the arguments of a call; the message of the first problem, or undefined. Missing parameters
+     * are reported before unknown ones, as Jitar does. The arguments of a plain (not serialized) call are
+     * converted in place: query strings and forms (`coerce`) to the declared types, and bigint and Date
+     * parameters from their text.
      */
-    check(procedure: ProcedureManifest, args: Readonly<Record<string, unknown>>, coerce: boolean): string | undefined
+    check(procedure: ProcedureManifest, args: Readonly<Record<string, unknown>>, coerce: boolean, plain: boolean = coerce): string | undefined
     {
         const compiled = this.#compiled.get(procedure);
         if (compiled === undefined) return `Procedure '${procedure.fqn}' is not served here`;
         for (const name of compiled.required) if (args[name] === undefined) return `Missing value for parameter '${name}'`;
         for (const key in args) if (!compiled.known.has(key)) return `Unknown parameter ${key}`;
 
+        if (plain && compiled.conversions !== undefined) convertPlainValues(args as Record<string, unknown>, compiled.conversions);
         const validate = coerce ? compiled.coercing : compiled.strict;
         return validate(args) ? undefined : describe(validate.errors?.[0]);
     }

@@ -155,7 +155,7 @@ export class RpcHandler
     /** Why the call cannot run (a 400, or the dry run's 200), or undefined when it can. */
     #problem(procedure: ProcedureManifest, args: Readonly<Record<string, unknown>>, call: RpcCall): Response | undefined
     {
-        const problem = this.#validator.check(procedure, args, call.source === 'query' && !call.serialized);
+        const problem = this.#validator.check(procedure, args, call.source === 'query' && !call.serialized, !call.serialized);
         if (problem !== undefined) return new Response(400, new BadRequest(problem));
         if (call.mode === 'dry-run') return new Response(200, undefined);
         return undefined;

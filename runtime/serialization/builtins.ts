@@ -26,6 +26,9 @@ export const TYPED_ARRAYS: ReadonlyMap<string, TypedArrayConstructor> = new Map<
 
 export const ARRAY_BUFFER_TYPE = 'ArrayBuffer';
 
+/** A Date as text: ISO 8601, date alone or with a time (what `Date.prototype.toISOString` writes, and less). */
+export const ISO_DATE = /^[+-]?\d{4,6}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
+
 /** The name of the typed array whose own prototype `prototype` is, if any. */
 export function typedArrayName(prototype: object | null): string | undefined
 {

@@ -1,7 +1,7 @@
 import type { JsonValue } from '../manifest.js';
 import { InvalidSerialization } from '../errors.js';
 import { classSource, className, type ClassResolver, type RegisteredClass } from './class-resolver.js';
-import { AGGREGATE_ERROR_TYPE, ARRAY_BUFFER_TYPE, ERROR_TYPES, TYPED_ARRAYS, bufferApi, errorType, typedArrayName, type TypedArray } from './builtins.js';
+import { AGGREGATE_ERROR_TYPE, ARRAY_BUFFER_TYPE, ERROR_TYPES, ISO_DATE, TYPED_ARRAYS, bufferApi, errorType, typedArrayName, type TypedArray } from './builtins.js';
 import { decodeBase64 } from './base64.js';
 import { childPath, formatPath, rootPath, type ValuePath } from './path.js';
 
@@ -47,7 +47,6 @@ const BUILT_IN_NAMES = ['Map', 'Set', 'Date', 'Url', 'BigInt', 'RegExp', 'TypedA
 
 type BuiltInName = typeof BUILT_IN_NAMES[number];
 
-const ISO_DATE = /^[+-]?\d{4,6}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})?)?$/;
 const INTEGER = /^-?\d+$/;
 const REGEXP_FLAGS = /^[dgimsuvy]{0,8}$/;
 const ARRAY_INDEX = /^(0|[1-9]\d{0,8})$/;

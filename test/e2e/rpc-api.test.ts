@@ -166,6 +166,20 @@ describe('query strings are coerced to the declared types', () =>
         expect((await request('/rpc/math/describe?flag=false&count=0&tags=solo')).body).toBe('false/0/solo/fast');
     });
 
+    test('bigint and Date parameters are read from text, in query strings and plain JSON bodies alike', async () =>
+    {
+        expect(await request('/rpc/types/schedule?at=2026-11-21T10:00:00Z&amount=9007199254740993')).toMatchObject({ status: 200, body: '2026-11-21T10:00:00.000Z 18014398509481986 open' });
+        expect(await post('/rpc/types/schedule', { at: '2026-11-21', amount: '5', until: '2027-01-01T00:00:00+01:00' })).toMatchObject({ status: 200, body: '2026-11-21T00:00:00.000Z 10 2026' });
+        expect(await post('/rpc/types/schedule', { at: '2026-11-21', amount: 7 })).toMatchObject({ status: 200, body: '2026-11-21T00:00:00.000Z 14 open' });
+        expect(await request('/rpc/types/schedule?at=2026-11-21&amount=1.5')).toMatchObject({ status: 400, body: 'Invalid value for parameter \'amount\': must be a bigint' });
+        expect(await post('/rpc/types/schedule', { at: 'yesterday', amount: 1 })).toMatchObject({ status: 400, body: 'Invalid value for parameter \'at\': must be a Date' });
+        expect(await post('/rpc/types/schedule', { at: '2026-13-45', amount: 1 })).toMatchObject({ status: 400, body: 'Invalid value for parameter \'at\': must be a Date' });
+        // Serialized calls carry the real values: text is not converted there.
+        const serialized = await post('/rpc/types/schedule?serialize=true', { at: '2026-11-21', amount: 1 });
+        expect(serialized.status).toBe(400);
+        expect(JSON.parse(serialized.body)).toEqual({ serialized: true, name: 'Error', type: 'BadRequest', message: 'Invalid value for parameter \'at\': must be a Date' });
+    });
+
     test('form bodies are coerced too', async () =>
     {
         const answer = await request('/rpc/math/add', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'first=4&second=5' });
