@@ -49,7 +49,8 @@ export class ConnectionRefused extends RemoteCallFailed
     }
 }
 
-const NOT_CONNECTED = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+/** Codes of failures before anything was sent: no connection, or a pool closed before it sent the request. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CLOSED']);
 const TIMED_OUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 export class HttpClient
@@ -113,11 +114,15 @@ export class HttpClient
         });
     }
 
+    /**
+     * Closes a pool gracefully: requests it still runs on open connections finish (a draining worker
+     * refuses new connections while it answers those), and the next send makes a new pool.
+     */
     #forget(origin: string): void
     {
         const pool = this.#pools.get(origin);
         this.#pools.delete(origin);
-        pool?.destroy().catch(() => undefined);
+        pool?.close().catch(() => undefined);
     }
 
     async close(): Promise<void>
@@ -131,9 +136,17 @@ function classify(error: unknown, origin: string, timeout: number): Error
 {
     const code = errorCode(error);
     if (code !== undefined && NOT_CONNECTED.has(code)) return new ConnectionRefused(origin, { cause: error });
+    // A connection reset while it was being made (the process died with it in its backlog) sent nothing.
+    if (isResetWhileConnecting(error)) return new ConnectionRefused(origin, { cause: error });
     if (code !== undefined && TIMED_OUT.has(code)) return new RemoteCallTimedOut(`${origin} did not answer within ${timeout} ms`, { cause: error });
     const reason = error instanceof Error ? error.message : String(error);
     return new RemoteCallFailed(`The connection to ${origin} failed during the request: ${reason}`, { cause: error });
+}
+
+function isResetWhileConnecting(error: unknown): boolean
+{
+    const { code, syscall } = error instanceof Error ? error as Error & { code?: unknown; syscall?: unknown } : {};
+    return code === 'ECONNRESET' && syscall === 'connect';
 }
 
 /** The error's code, or its cause's (undici wraps some socket errors). */
