@@ -1,8 +1,9 @@
 // Cluster benchmark: the same `sayHello(name)` served five ways, side by side in one run on 127.0.0.1,
 // loaded by autocannon from this process:
 //
-//   plain Fastify route  ·  jitar standalone  ·  client → gateway → 1 worker  ·  client → gateway → 2 workers
-//   ·  client → gateway → worker of segment 'chain' → worker of segment 'hello' (a worker-to-worker call)
+//   plain Fastify route  ·  jitar standalone  ·  client → gateway → 1 worker  ·  client → bare Node proxy → the
+//   same worker  ·  client → gateway → 2 workers  ·  client → gateway → worker of segment 'chain' → worker
+//   of segment 'hello' (a worker-to-worker call)
 //
 //   node bench/cluster/run.mjs [--rounds=2] [--duration=8] [--warmup=2] [--connections=50]
 //
@@ -124,12 +125,14 @@ async function main() {
   ];
   await waitForWorkers(gatewayOne, 1);
   await waitForWorkers(gatewayTwo, 3);
+  const bareProxy = await startServer('bare node proxy', [...NODE_FLAGS, join(here, 'plain-proxy.mjs')], here, await freePort(), { TARGET: workerOne.url });
 
   const target = (label, servers, url) => ({ label, server: servers, method: 'GET', url, headers: {}, results: [] });
   const targets = [
     target('plain fastify', [plain], `${plain.url}/sayHello?name=John`),
     target('standalone', [standalone], `${standalone.url}/rpc/domain/sayHello?name=John`),
     target('gateway + 1 worker', [gatewayOne, workerOne], `${gatewayOne.url}/rpc/domain/sayHello?name=John`),
+    target('bare node proxy + 1 worker', [bareProxy, workerOne], `${bareProxy.url}/rpc/domain/sayHello?name=John`),
     target('gateway + 2 workers', [gatewayTwo, ...workersTwo.slice(0, 2)], `${gatewayTwo.url}/rpc/domain/sayHello?name=John`),
     target('gateway + worker → worker', [gatewayTwo, ...workersTwo], `${gatewayTwo.url}/rpc/chain/greet?name=John`),
   ];
@@ -169,6 +172,7 @@ async function main() {
     ...summary.map((s) => [s.label, fmt(s.rps), fmt(s.p50, 2), fmt(s.p99, 2), `${(s.rps / standaloneRps).toFixed(2)}x`, `${(s.rps / summary[0].rps).toFixed(2)}x`]),
   ]));
   const ratio = summary[2].rps / standaloneRps;
+  console.log(`\nThe bare proxy (bench/cluster/plain-proxy.mjs: Node's HTTP server and an undici pool, nothing else) is the floor of a gateway built on them: jitar's gateway reaches ${(summary[2].rps / summary[3].rps).toFixed(2)}x of it.`);
   console.log(`\nTarget: gateway + 1 worker at least ${TARGET_RATIO}x the standalone's requests per second: ${ratio.toFixed(2)}x ${ratio >= TARGET_RATIO ? 'PASS' : 'MISS'}`);
   console.log(`\nnode ${process.version}, fastify ${versionOf(repo, 'fastify')}, undici ${versionOf(repo, 'undici')}, autocannon ${versionOf(repo, 'autocannon')}, every server with node ${NODE_FLAGS.join(' ')}`);
   console.log(`All servers and the load generator share one machine (${availableParallelism()} cores, ${cpus()[0]?.model ?? 'unknown CPU'}), on 127.0.0.1.`);
