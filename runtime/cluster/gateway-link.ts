@@ -28,6 +28,7 @@ export class GatewayLink
     #id: string | undefined;
     #timer: NodeJS.Timeout | undefined;
     #stopping = false;
+    #beating = false;
     /** The report or registration under way, so that stopping waits for it instead of racing it. */
     #pending: Promise<void> = Promise.resolve();
 
@@ -45,7 +46,12 @@ export class GatewayLink
     async start(): Promise<void>
     {
         await this.#beat();
-        this.#timer = setInterval(() => { this.#pending = this.#beat(); }, this.#options.reportInterval);
+        this.#timer = setInterval(() =>
+        {
+            // A gateway slower than the interval gets one beat at a time (two registrations would make two ids).
+            if (this.#beating) return;
+            this.#pending = this.#beat();
+        }, this.#options.reportInterval);
         this.#timer.unref();
     }
 
@@ -70,6 +76,7 @@ export class GatewayLink
     async #beat(): Promise<void>
     {
         if (this.#stopping) return;
+        this.#beating = true;
         try
         {
             if (this.#id === undefined) await this.#register();
@@ -78,6 +85,10 @@ export class GatewayLink
         catch (error)
         {
             this.#options.log.warn(`Gateway ${this.#options.gateway} not reached (${error instanceof Error ? error.message : String(error)}); trying again in ${this.#options.reportInterval} ms`);
+        }
+        finally
+        {
+            this.#beating = false;
         }
     }
 
