@@ -66,7 +66,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     const health = new HealthChecks(await loadAll(target, config.healthChecks, 'Health check', isHealthCheck));
     const parts: HttpParts = { health };
     // What the service has to do once it listens, and around closing, besides closing the server.
-    let started: (server: FastifyInstance) => Promise<void> = async () => undefined;
+    let started: () => Promise<void> = async () => undefined;
     let beforeClose: () => Promise<void> = async () => undefined;
     let afterClose: () => Promise<void> = async () => undefined;
     let runtime: ProcedureRuntime | undefined;
@@ -145,7 +145,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
 
     const http = await createHttpServer(parts, { logLevel, bodyLimit: options.bodyLimit });
     await http.server.listen({ host: config.host, port: config.port });
-    await started(http.server);
+    await started();
 
     return {
         url: config.url,
