@@ -41,7 +41,7 @@ export class ClusterCaller implements RemoteCaller
 
         for (;;)
         {
-            const target = workers.pick(procedure.fqn, refused) ?? (refused.has(gateway) ? undefined : gateway);
+            const target = workers.pick(procedure.fqn, procedure.version, refused) ?? (refused.has(gateway) ? undefined : gateway);
             if (target === undefined) throw new WorkerUnavailable(procedure.fqn);
             try
             {

@@ -8,6 +8,8 @@ export interface GatewayLinkOptions
     /** This worker's URL, as others reach it. */
     url: string;
     procedureNames: readonly string[];
+    /** The versions of each, so that the gateway routes every version to the workers that serve it. */
+    procedures: readonly { fqn: string; version: string }[];
     trustKey: string | undefined;
     reportInterval: number;
     /** The state to report now: available when the health checks pass. */
@@ -94,9 +96,9 @@ export class GatewayLink
 
     async #register(): Promise<void>
     {
-        const { url, procedureNames, trustKey } = this.#options;
+        const { url, procedureNames, procedures, trustKey } = this.#options;
         const state = await this.#options.state();
-        const answer = await this.#send('POST', '/workers', { url, procedureNames, ...trustKey === undefined ? {} : { trustKey }, state });
+        const answer = await this.#send('POST', '/workers', { url, procedureNames, procedures, ...trustKey === undefined ? {} : { trustKey }, state });
         const body = parseBody(answer);
         if (answer.status !== 200 && answer.status !== 201)
         {

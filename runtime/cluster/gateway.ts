@@ -29,7 +29,7 @@ export class Gateway
     {
         const registration = readRegistration(body);
         if (this.#trustKey !== undefined && !sameTrustKey(this.#trustKey, registration.trustKey)) throw new Unauthorized('Invalid trust key');
-        const worker = this.registry.register(registration.url, registration.procedureNames, registration.state);
+        const worker = this.registry.register(registration.url, registration.procedureNames, registration.state, registration.procedures);
         return { id: worker.id, routes: this.registry.routes() };
     }
 
@@ -46,17 +46,23 @@ export class Gateway
         return this.#trustKey === undefined || sameTrustKey(this.#trustKey, key);
     }
 
-    /** Sends an RPC request for `fqn` to an available worker; throws when none can take it. */
+    /**
+     * Sends an RPC request for `fqn` to an available worker that serves the version it asks for (by the
+     * rule a worker applies); throws when none can take it. An invalid version goes to any worker, which
+     * answers it with its 400.
+     */
     async forward(fqn: string, request: HttpRequest): Promise<HttpAnswer>
     {
+        const version = parseVersion(requestHeader(request.headers, 'x-jitar-procedure-version'));
+        const route = version === undefined ? fqn : this.registry.routeFor(fqn, version);
         const refused = new Set<string>();
         for (;;)
         {
-            const worker: RegisteredWorker | undefined = this.registry.pick(fqn, refused);
+            const worker: RegisteredWorker | undefined = this.registry.pick(route, refused);
             if (worker === undefined)
             {
                 if (this.registry.knows(fqn)) throw new WorkerUnavailable(fqn);
-                throw new ProcedureNotFound(fqn, parseVersion(requestHeader(request.headers, 'x-jitar-procedure-version')) ?? '0.0.0');
+                throw new ProcedureNotFound(fqn, version ?? '0.0.0');
             }
             try
             {
@@ -76,28 +82,41 @@ interface Registration
 {
     url: string;
     procedureNames: string[];
+    /** Ours: the versions too, so that the gateway routes each version to the workers that serve it. */
+    procedures: { fqn: string; version: string }[];
     trustKey: string | undefined;
     state: WorkerState;
 }
 
-const REGISTRATION_KEYS = new Set(['url', 'procedureNames', 'trustKey', 'state']);
+const REGISTRATION_KEYS = new Set(['url', 'procedureNames', 'procedures', 'trustKey', 'state']);
 
 function readRegistration(body: unknown): Registration
 {
     if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new BadRequest('A registration must be a JSON object with url and procedureNames');
     const fields = body as Record<string, unknown>;
     const unknown = Object.keys(fields).find(key => !REGISTRATION_KEYS.has(key));
-    if (unknown !== undefined) throw new BadRequest(`Unknown registration key '${unknown}'; known keys are url, procedureNames, trustKey, state`);
+    if (unknown !== undefined) throw new BadRequest(`Unknown registration key '${unknown}'; known keys are url, procedureNames, procedures, trustKey, state`);
 
-    const { url, procedureNames, trustKey, state } = fields;
+    const { url, procedureNames, procedures, trustKey, state } = fields;
     if (typeof url !== 'string' || !isHttpUrl(url)) throw new BadRequest(`Invalid registration key 'url': must be an http(s) URL, not ${JSON.stringify(url) ?? 'nothing'}`);
     if (!Array.isArray(procedureNames) || !procedureNames.every(name => typeof name === 'string' && name !== ''))
     {
         throw new BadRequest('Invalid registration key \'procedureNames\': must be an array of procedure names');
     }
+    if (procedures !== undefined && !(Array.isArray(procedures) && procedures.every(isVersionedProcedure)))
+    {
+        throw new BadRequest('Invalid registration key \'procedures\': must be an array of {fqn, version} with versions like 1.2.3');
+    }
     if (trustKey !== undefined && typeof trustKey !== 'string') throw new BadRequest('Invalid registration key \'trustKey\': must be a string');
     if (state !== undefined && !isWorkerState(state)) throw new BadRequest(`Invalid registration key 'state': must be one of starting, available, unavailable, stopping, stopped`);
-    return { url: new URL(url).origin, procedureNames: procedureNames as string[], trustKey, state: state ?? 'available' };
+    return { url: new URL(url).origin, procedureNames: procedureNames as string[], procedures: (procedures ?? []) as Registration['procedures'], trustKey, state: state ?? 'available' };
+}
+
+function isVersionedProcedure(value: unknown): boolean
+{
+    if (value === null || typeof value !== 'object') return false;
+    const { fqn, version } = value as Record<string, unknown>;
+    return typeof fqn === 'string' && fqn !== '' && typeof version === 'string' && parseVersion(version) === version;
 }
 
 function readState(body: unknown): WorkerState

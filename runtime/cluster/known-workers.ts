@@ -1,5 +1,5 @@
 import { RoundRobin } from './balancer.js';
-import type { RoutingTable } from './worker-state.js';
+import { routeKey, type RoutingTable } from './worker-state.js';
 
 /**
  * A worker's copy of its gateway's routing table, for calling other workers directly: one hop instead of
@@ -30,11 +30,13 @@ export class KnownWorkers
         this.#routes = routes;
     }
 
-    pick(fqn: string, except: ReadonlySet<string>): string | undefined
+    /** A worker that serves exactly this version, round robin; undefined when none is known (ask the gateway). */
+    pick(fqn: string, version: string, except: ReadonlySet<string>): string | undefined
     {
-        const urls = this.#routes.get(fqn);
+        const route = routeKey(fqn, version);
+        const urls = this.#routes.get(route);
         if (urls === undefined) return undefined;
-        return this.#balancer.pick(fqn, except.size === 0 ? urls : urls.filter(url => !except.has(url)));
+        return this.#balancer.pick(route, except.size === 0 ? urls : urls.filter(url => !except.has(url)));
     }
 
     forget(url: string): void

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
+import { compareVersions } from '../rpc/versions.js';
 import { RoundRobin } from './balancer.js';
-import type { RoutingTable, WorkerState } from './worker-state.js';
+import { routeKey, type RoutingTable, type WorkerState } from './worker-state.js';
 
 /**
  * A gateway's knowledge of its workers: who serves which procedures, in what state, and when each last
@@ -14,6 +15,8 @@ export interface RegisteredWorker
     readonly id: string;
     readonly url: string;
     readonly procedureNames: readonly string[];
+    /** The versions it serves per FQN, when it said (ours; Jitar's workers say only the names). */
+    readonly versions: ReadonlyMap<string, readonly string[]>;
     state: WorkerState;
     /** When it registered or last reported (ms since the epoch). */
     lastReport: number;
@@ -41,13 +44,16 @@ export class WorkerRegistry
     }
 
     /** A worker that registers again at the same URL (it restarted) replaces its former self. */
-    register(url: string, procedureNames: readonly string[], state: WorkerState = 'available'): RegisteredWorker
+    register(url: string, procedureNames: readonly string[], state: WorkerState = 'available', procedures: readonly { fqn: string; version: string }[] = []): RegisteredWorker
     {
+        const versions = new Map<string, string[]>();
+        for (const { fqn, version } of procedures) versions.set(fqn, [...versions.get(fqn) ?? [], version]);
         for (const worker of this.#workers.values())
         {
             if (worker.url === url) this.#workers.delete(worker.id);
         }
-        const worker: RegisteredWorker = { id: randomUUID(), url, procedureNames: [...new Set(procedureNames)], state, lastReport: this.#now() };
+        const names = new Set([...procedureNames, ...versions.keys()]);
+        const worker: RegisteredWorker = { id: randomUUID(), url, procedureNames: [...names], versions, state, lastReport: this.#now() };
         this.#workers.set(worker.id, worker);
         this.#changed();
         return worker;
@@ -101,12 +107,32 @@ export class WorkerRegistry
         }
     }
 
-    /** The next available worker for `fqn`, round robin; `except` leaves out workers that just failed. */
-    pick(fqn: string, except?: ReadonlySet<string>): RegisteredWorker | undefined
+    /**
+     * The next available worker for a route (`fqn`, or `fqn@version` for the workers that serve that
+     * version), round robin; `except` leaves out workers that just failed.
+     */
+    pick(route: string, except?: ReadonlySet<string>): RegisteredWorker | undefined
     {
-        const candidates = this.#availableFor(fqn);
-        if (except === undefined || except.size === 0) return this.#balancer.pick(fqn, candidates);
-        return this.#balancer.pick(fqn, candidates.filter(worker => !except.has(worker.id)));
+        const candidates = this.#availableFor(route);
+        if (except === undefined || except.size === 0) return this.#balancer.pick(route, candidates);
+        return this.#balancer.pick(route, candidates.filter(worker => !except.has(worker.id)));
+    }
+
+    /**
+     * The route for a call of `fqn` at `version`, by the rule a worker applies (that version, else the
+     * greatest below it) over the versions the available workers serve; just `fqn` when none said theirs.
+     */
+    routeFor(fqn: string, version: string): string
+    {
+        let chosen: string | undefined;
+        for (const worker of this.#availableFor(fqn))
+        {
+            for (const candidate of worker.versions.get(fqn) ?? [])
+            {
+                if (compareVersions(candidate, version) <= 0 && (chosen === undefined || compareVersions(candidate, chosen) > 0)) chosen = candidate;
+            }
+        }
+        return chosen === undefined ? fqn : routeKey(fqn, chosen);
     }
 
     /** Whether any registered worker, available or not, serves `fqn`. */
@@ -119,7 +145,7 @@ export class WorkerRegistry
         return false;
     }
 
-    /** The available workers by FQN, for workers that call each other directly. */
+    /** The available workers by route (`fqn@version`, and `fqn`), for workers that call each other directly. */
     routes(): RoutingTable
     {
         const table: RoutingTable = {};
@@ -144,11 +170,12 @@ export class WorkerRegistry
         for (const worker of this.#workers.values())
         {
             if (worker.state !== 'available') continue;
-            for (const fqn of worker.procedureNames)
+            const routes = [...worker.procedureNames, ...[...worker.versions].flatMap(([fqn, versions]) => versions.map(version => routeKey(fqn, version)))];
+            for (const route of routes)
             {
-                const workers = index.get(fqn) ?? [];
+                const workers = index.get(route) ?? [];
                 workers.push(worker);
-                index.set(fqn, workers);
+                index.set(route, workers);
             }
         }
         this.#available = index;

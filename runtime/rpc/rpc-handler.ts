@@ -86,6 +86,12 @@ export class RpcHandler
         return [...this.#exposed.keys()].sort();
     }
 
+    /** The versions this process serves over RPC, per FQN. */
+    get procedures(): { fqn: string; version: string }[]
+    {
+        return [...this.#exposed.values()].flat().map(({ fqn, version }) => ({ fqn, version }));
+    }
+
     /** Exact version, else the greatest one below the requested version. */
     select(fqn: string, version: string): ProcedureManifest | undefined
     {

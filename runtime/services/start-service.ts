@@ -97,7 +97,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
         if (config.kind === 'worker' && cluster !== undefined)
         {
             const link = new GatewayLink({
-                client: cluster.client, gateway: cluster.gateway, url: config.url, procedureNames: rpc.fqns, trustKey: config.trustKey,
+                client: cluster.client, gateway: cluster.gateway, url: config.url, procedureNames: rpc.fqns, procedures: rpc.procedures, trustKey: config.trustKey,
                 reportInterval: config.reportInterval,
                 state: async () => await health.isHealthy() ? 'available' : 'unavailable',
                 onRoutes: routes => cluster.workers.update(routes),

@@ -284,6 +284,37 @@ describe('a gateway with workers of two segments', () =>
     });
 });
 
+describe('versions across workers', () =>
+{
+    const { app, started } = freshApp();
+
+    it('sends each requested version to a worker that serves it, from clients and from other workers', async () =>
+    {
+        const gateway = await startJitar(app().root, 'services/gateway.json');
+        started.push(gateway);
+        const env = { GATEWAY: gateway.url };
+        started.push(await startJitar(app().root, 'services/worker-price-old.json', env));
+        started.push(await startJitar(app().root, 'services/worker-price-new.json', env));
+        const front = await startJitar(app().root, 'services/worker-front.json', env);
+        started.push(front);
+        await waitForWorkers(gateway.url, 3);
+
+        const price = (version?: string): Promise<{ status: number; body: string }> =>
+            text(`${gateway.url}/rpc/pricing/price?item=pen`, { headers: version === undefined ? {} : { 'x-jitar-procedure-version': version } });
+        for (let index = 0; index < 3; index++)
+        {
+            expect(await price('1.0.0')).toEqual({ status: 200, body: 'pen: 10 (v1)' });
+            expect(await price('2')).toEqual({ status: 200, body: 'pen: 12 (v2)' });
+            expect(await price('1.5')).toEqual({ status: 200, body: 'pen: 10 (v1)' });
+            expect(await price('3.0.0')).toEqual({ status: 200, body: 'pen: 12 (v2)' });
+        }
+        expect(await price()).toEqual({ status: 404, body: 'Procedure \'pricing/price\' not found' });
+        // The front worker calls version 2 directly, and also with the gateway gone.
+        await gateway.stop();
+        for (let index = 0; index < 3; index++) expect(await text(`${front.url}/rpc/front/quote?item=ink`)).toEqual({ status: 200, body: 'ink: 12 (v2)' });
+    });
+});
+
 describe('a gateway with a trust key', () =>
 {
     const { app, started } = freshApp();

@@ -75,17 +75,38 @@ describe('the gateway\'s worker registry', () =>
     });
 });
 
+describe('versions across workers', () =>
+{
+    it('routes each requested version to the workers that serve the version a worker would choose', () =>
+    {
+        const { workers } = registry();
+        workers.register('http://old', ['price'], 'available', [{ fqn: 'price', version: '1.0.0' }]);
+        workers.register('http://new', ['price'], 'available', [{ fqn: 'price', version: '2.0.0' }, { fqn: 'price', version: '1.0.0' }]);
+        expect(workers.routeFor('price', '2.0.0')).toBe('price@2.0.0');
+        expect(workers.routeFor('price', '1.5.0')).toBe('price@1.0.0');
+        expect(workers.routeFor('price', '9.0.0')).toBe('price@2.0.0');
+        // Nothing at or below it: any worker, which answers the 404.
+        expect(workers.routeFor('price', '0.0.0')).toBe('price');
+        expect(picks(workers, 'price@2.0.0', 2)).toEqual(['http://new', 'http://new']);
+        expect(new Set(picks(workers, 'price@1.0.0', 2))).toEqual(new Set(['http://old', 'http://new']));
+        expect(workers.routes()).toEqual({ 'price': ['http://old', 'http://new'], 'price@1.0.0': ['http://old', 'http://new'], 'price@2.0.0': ['http://new'] });
+    });
+});
+
 describe('a worker\'s copy of the routing table', () =>
 {
-    it('leaves itself out, picks round robin, and forgets a worker that refused', () =>
+    it('leaves itself out, picks round robin per version, and forgets a worker that refused', () =>
     {
         const known = new KnownWorkers('http://self');
-        known.update({ x: ['http://self', 'http://a', 'http://b'], y: ['http://self'] });
+        known.update({ 'x@1.0.0': ['http://self', 'http://a', 'http://b'], 'x@2.0.0': ['http://b'], 'y@1.0.0': ['http://self'] });
         const none = new Set<string>();
-        expect([known.pick('x', none), known.pick('x', none), known.pick('x', none)]).toEqual(['http://a', 'http://b', 'http://a']);
-        expect(known.pick('y', none)).toBeUndefined();
-        expect(known.pick('x', new Set(['http://a']))).toBe('http://b');
+        expect([known.pick('x', '1.0.0', none), known.pick('x', '1.0.0', none), known.pick('x', '1.0.0', none)]).toEqual(['http://a', 'http://b', 'http://a']);
+        expect(known.pick('x', '2.0.0', none)).toBe('http://b');
+        expect(known.pick('x', '3.0.0', none)).toBeUndefined();
+        expect(known.pick('y', '1.0.0', none)).toBeUndefined();
+        expect(known.pick('x', '1.0.0', new Set(['http://a']))).toBe('http://b');
         known.forget('http://b');
-        expect(known.pick('x', new Set(['http://a']))).toBeUndefined();
+        expect(known.pick('x', '1.0.0', new Set(['http://a']))).toBeUndefined();
+        expect(known.pick('x', '2.0.0', none)).toBeUndefined();
     });
 });
