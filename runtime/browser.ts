@@ -1,6 +1,7 @@
 /**
- * The `jitar` package as a page imports it (the `browser` condition of its exports): what app code shared
- * with the browser uses (the error classes, the middleware types), without anything that needs Node.
+ * The `jitar` package: what app code uses (the error classes, middleware, the manifest's types), with
+ * nothing that needs Node, so that the same imports work in the page (the `browser` condition of the
+ * exports names this module) and on the server. The package's version is the CLI's business (`jitar version`).
  */
 export * from './manifest.js';
 export {
@@ -10,3 +11,5 @@ export {
 export { Request } from './middleware/request.js';
 export { Response } from './middleware/response.js';
 export type { Middleware, NextHandler } from './middleware/middleware.js';
+export { CorsMiddleware } from './middleware/cors-middleware.js';
+export type { HealthCheck } from './services/health-checks.js';
