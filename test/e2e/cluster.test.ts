@@ -352,7 +352,7 @@ describe('a proxy in front of a gateway and a repository', () =>
         started.push(await startJitar(app().root, 'services/worker-stock.json', { GATEWAY: gateway.url, WORKER_NAME: 'stock-1' }));
         const repository = await startJitar(app().root, 'services/repository.json');
         started.push(repository);
-        const proxy = await startJitar(app().root, 'services/proxy.json', { GATEWAY: gateway.url, REPOSITORY: repository.url });
+        const proxy = await startJitar(app().root, 'services/proxy.json', { GATEWAY: gateway.url, REPOSITORY: repository.url }, ['--http-body-limit=1000']);
         started.push(proxy);
         await waitForWorkers(gateway.url, 1);
 
@@ -363,5 +363,14 @@ describe('a proxy in front of a gateway and a repository', () =>
         expect(page.status).toBe(200);
         expect(page.body).toContain('The shop');
         expect((await text(`${proxy.url}/secret.txt`)).status).toBe(404);
+
+        // Bad input and a missing gateway get clear answers, and the proxy keeps serving.
+        expect(await post(`${proxy.url}/rpc/stock/echo`, { text: 'x'.repeat(2000) })).toEqual({ status: 413, body: 'Request body is too large' });
+        expect(await text(`${proxy.url}/rpc/stock/echo?text=still`)).toEqual({ status: 200, body: 'still' });
+        await gateway.stop();
+        const unreachable = await text(`${proxy.url}/rpc/stock/echo?text=hi`);
+        expect(unreachable.status).toBe(502);
+        expect(unreachable.body).toBe(`Cannot connect to ${gateway.url}`);
+        expect((await text(`${proxy.url}/index.html`)).status).toBe(200);
     });
 });
