@@ -132,6 +132,20 @@ describe('a gateway with workers of two segments', () =>
         expect(front.output()).toContain('Registered with gateway');
     });
 
+    it('answers mistakes in the worker API with a 4xx naming the key, and keeps serving', async () =>
+    {
+        expect(await post(`${gateway.url}/workers`, { url: 'nope', procedureNames: [] })).toEqual({ status: 400, body: 'Invalid registration key \'url\': must be an http(s) URL, not "nope"' });
+        expect(await post(`${gateway.url}/workers`, { url: 'http://127.0.0.1:1', procedureNames: ['a'], port: 1 }))
+            .toEqual({ status: 400, body: 'Unknown registration key \'port\'; known keys are url, procedureNames, procedures, trustKey, state' });
+        expect(await post(`${gateway.url}/workers`, { url: 'http://127.0.0.1:1', procedureNames: 'a' })).toEqual({ status: 400, body: 'Invalid registration key \'procedureNames\': must be an array of procedure names' });
+        expect(await post(`${gateway.url}/workers/nobody/report`, { state: 'available' })).toEqual({ status: 404, body: 'Worker \'nobody\' is not registered' });
+        const [someone] = await workersOf(gateway.url);
+        expect(await post(`${gateway.url}/workers/${someone.id}/report`, { state: 'sleepy' }))
+            .toEqual({ status: 400, body: 'A report must be a JSON object with a state: starting, available, unavailable, stopping or stopped' });
+        expect(await post(`${gateway.url}/workers`, '{"url": ')).toMatchObject({ status: 400 });
+        await waitForWorkers(gateway.url, 3);
+    });
+
     it('balances round robin over the workers that serve a procedure', async () =>
     {
         const counts = new Map<string, number>();
