@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
+import { CONNECTION_HEADERS } from '../http/hop-headers.js';
 import type { RequestHeaders } from '../middleware/request.js';
 
 /**
@@ -9,10 +10,7 @@ import type { RequestHeaders } from '../middleware/request.js';
  */
 const storage = new AsyncLocalStorage<Record<string, string>>();
 
-const PER_HOP = new Set([
-    'host', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade',
-    'content-length', 'content-type', 'content-encoding', 'accept-encoding', 'expect'
-]);
+const PER_HOP: ReadonlySet<string> = new Set([...CONNECTION_HEADERS, 'content-type', 'content-encoding', 'accept-encoding', 'expect']);
 
 export function runWithHeaders<T>(headers: RequestHeaders, run: () => Promise<T>): Promise<T>
 {

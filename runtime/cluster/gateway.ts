@@ -1,7 +1,7 @@
 import { BadRequest, ProcedureNotFound, Unauthorized, WorkerUnavailable } from '../errors.js';
 import { parseVersion } from '../rpc/versions.js';
 import { ConnectionRefused, requestHeader, type HttpAnswer, type HttpClient, type HttpRequest } from './http-client.js';
-import { sameTrustKey } from './trust-key.js';
+import { sameTrustKey } from '../rpc/trust-key.js';
 import type { RegisteredWorker, WorkerRegistry } from './worker-registry.js';
 import { isWorkerState, type RoutingTable, type WorkerState } from './worker-state.js';
 

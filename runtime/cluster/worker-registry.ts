@@ -36,6 +36,8 @@ export class WorkerRegistry
     readonly #balancer = new RoundRobin();
     /** Available workers per FQN, rebuilt after any change (picks far outnumber changes). */
     #available: Map<string, RegisteredWorker[]> | undefined;
+    /** The route chosen per FQN and requested version, kept until the next change (asked on every forward). */
+    #routes = new Map<string, Map<string, string>>();
 
     constructor(thresholds: Thresholds, now: () => number = Date.now)
     {
@@ -124,6 +126,22 @@ export class WorkerRegistry
      */
     routeFor(fqn: string, version: string): string
     {
+        let byVersion = this.#routes.get(fqn);
+        let route = byVersion?.get(version);
+        if (route !== undefined) return route;
+        route = this.#chooseRoute(fqn, version);
+        if (byVersion === undefined)
+        {
+            byVersion = new Map<string, string>();
+            this.#routes.set(fqn, byVersion);
+        }
+        // Versions come from requests: a client sending many different ones must not grow this without bound.
+        if (byVersion.size < 64) byVersion.set(version, route);
+        return route;
+    }
+
+    #chooseRoute(fqn: string, version: string): string
+    {
         let chosen: string | undefined;
         for (const worker of this.#availableFor(fqn))
         {
@@ -185,5 +203,6 @@ export class WorkerRegistry
     #changed(): void
     {
         this.#available = undefined;
+        this.#routes.clear();
     }
 }

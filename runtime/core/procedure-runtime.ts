@@ -12,13 +12,12 @@ export interface RemoteCaller
 
 type Implementation = (...args: unknown[]) => unknown;
 
-interface Local
+/** A procedure of the manifest, and its implementation when this process holds it. */
+interface Entry
 {
-    implementation: Implementation;
     procedure: ProcedureManifest;
+    implementation?: Implementation;
 }
-
-const idOf = (fqn: string, version: string): string => `${fqn}@${version}`;
 
 /**
  * The transport-free heart of a process: which implementations it holds, and where a call goes. A call
@@ -27,18 +26,22 @@ const idOf = (fqn: string, version: string): string => `${fqn}@${version}`;
  */
 export class ProcedureRuntime implements ProxyTarget
 {
-    readonly #procedures = new Map<string, ProcedureManifest>();
     /**
-     * The implementations held here, with their manifest entries, by FQN and version: two lookups with
-     * the manifest's own strings, whose hashes stay cached, instead of one with a string built per call.
+     * Every procedure of the manifest by FQN and version: two lookups with the manifest's own strings,
+     * whose hashes stay cached, instead of one with a key string built per call.
      */
-    readonly #local = new Map<string, Map<string, Local>>();
+    readonly #entries = new Map<string, Map<string, Entry>>();
     readonly #segments = new Set<string>();
     readonly #remote: RemoteCaller | undefined;
 
     constructor(manifest: Manifest, remote?: RemoteCaller)
     {
-        for (const procedure of manifest.procedures) this.#procedures.set(idOf(procedure.fqn, procedure.version), procedure);
+        for (const procedure of manifest.procedures)
+        {
+            const versions = this.#entries.get(procedure.fqn) ?? new Map<string, Entry>();
+            versions.set(procedure.version, { procedure });
+            this.#entries.set(procedure.fqn, versions);
+        }
         this.#remote = remote;
     }
 
@@ -51,28 +54,26 @@ export class ProcedureRuntime implements ProxyTarget
     {
         for (const { fqn, version, implementation } of segment.procedures)
         {
-            const procedure = this.#procedures.get(idOf(fqn, version));
-            if (procedure === undefined) throw new Error(`Segment '${segment.name}' holds '${fqn}@${version}', which the manifest does not know: rebuild the app`);
-            const versions = this.#local.get(fqn) ?? new Map<string, Local>();
-            versions.set(version, { implementation: implementation as Implementation, procedure });
-            this.#local.set(fqn, versions);
+            const entry = this.#entry(fqn, version);
+            if (entry === undefined) throw new Error(`Segment '${segment.name}' holds '${fqn}@${version}', which the manifest does not know: rebuild the app`);
+            entry.implementation = implementation as Implementation;
         }
         this.#segments.add(segment.name);
     }
 
     holds(fqn: string, version: string): boolean
     {
-        return this.#local.get(fqn)?.has(version) ?? false;
+        return this.#entry(fqn, version)?.implementation !== undefined;
     }
 
     /** Runs a procedure held here for a call that arrived over the wire. */
     handle(fqn: string, version: string, args: WireArguments): Promise<unknown>
     {
-        const local = this.#local.get(fqn)?.get(version);
-        if (local === undefined) return Promise.reject(new ProcedureNotFound(fqn, version));
+        const entry = this.#entry(fqn, version);
+        if (entry?.implementation === undefined) return Promise.reject(new ProcedureNotFound(fqn, version));
         try
         {
-            return Promise.resolve(local.implementation(...fromWire(local.procedure.parameters, args)));
+            return Promise.resolve(entry.implementation(...fromWire(entry.procedure.parameters, args)));
         }
         catch (error)
         {
@@ -82,13 +83,18 @@ export class ProcedureRuntime implements ProxyTarget
 
     async run(fqn: string, version: string, args: ArrayLike<unknown>): Promise<unknown>
     {
-        const local = this.#local.get(fqn)?.get(version);
-        if (local !== undefined) return local.implementation(...Array.from(args));
+        const entry = this.#entry(fqn, version);
+        if (entry === undefined) throw new ProcedureNotFound(fqn, version);
+        if (entry.implementation !== undefined) return entry.implementation(...Array.from(args));
 
-        const procedure = this.#procedures.get(idOf(fqn, version));
-        if (procedure === undefined) throw new ProcedureNotFound(fqn, version);
+        const { procedure } = entry;
         if (procedure.access === 'private') throw new ProcedureNotAccessible(fqn, version, procedure.segments);
         if (this.#remote === undefined) throw new ProcedureNotFound(fqn, version);
         return this.#remote.call(procedure, toWire(procedure.parameters, args));
+    }
+
+    #entry(fqn: string, version: string): Entry | undefined
+    {
+        return this.#entries.get(fqn)?.get(version);
     }
 }

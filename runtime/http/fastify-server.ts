@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import secureJson from 'secure-json-parse';
 
 import type { Gateway } from '../cluster/gateway.js';
+import { statusOf } from '../errors.js';
 import type { HttpClient } from '../cluster/http-client.js';
 import type { RequestHeaders } from '../middleware/request.js';
 import type { RpcCall, RpcHandler } from '../rpc/rpc-handler.js';
@@ -75,7 +76,8 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
 
     server.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) =>
     {
-        const status = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
+        // Fastify's own errors carry a statusCode; jitar's (a BadRequest from a route) a status.
+        const status = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : statusOf(error);
         if (status >= 500) server.log.error(error);
         void reply.status(status).type('text/plain').send(status === 413 ? 'Request body is too large' : error.message);
     });

@@ -1,4 +1,4 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -6,6 +6,7 @@ import type { HttpAnswer, HttpRequest } from '../cluster/http-client.js';
 import { BadRequest, statusOf } from '../errors.js';
 import { encodeResult } from '../rpc/result-encoding.js';
 import { createClassResolver, serialize } from '../serialization/serializer.js';
+import { CONNECTION_HEADERS } from './hop-headers.js';
 
 /**
  * Passing HTTP requests on to another process unchanged: a gateway to its workers, a proxy to a gateway
@@ -15,8 +16,6 @@ import { createClassResolver, serialize } from '../serialization/serializer.js';
  * Fastify.
  */
 
-/** Headers that describe one connection, not the request: never passed on. */
-const PER_HOP = new Set(['host', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'content-length']);
 
 /** Sends an RPC request for an FQN on, and gives the answer. */
 export type Forward = (fqn: string, request: HttpRequest) => Promise<HttpAnswer>;
@@ -112,19 +111,7 @@ function rawPassedOn(raw: readonly string[]): string[]
     const result: string[] = [];
     for (let index = 0; index < raw.length; index += 2)
     {
-        if (!PER_HOP.has(raw[index].toLowerCase())) result.push(raw[index], raw[index + 1]);
-    }
-    return result;
-}
-
-/** The request's headers without those of its connection. */
-function passedOn(headers: IncomingHttpHeaders): Record<string, string | string[]>
-{
-    const result: Record<string, string | string[]> = {};
-    for (const name in headers)
-    {
-        const value = headers[name];
-        if (value !== undefined && !PER_HOP.has(name)) result[name] = value;
+        if (!CONNECTION_HEADERS.has(raw[index].toLowerCase())) result.push(raw[index], raw[index + 1]);
     }
     return result;
 }
@@ -136,7 +123,7 @@ function answerHeaders(answer: HttpAnswer, closing: boolean): Record<string, str
     for (const name in answer.headers)
     {
         const value = answer.headers[name];
-        if (value !== undefined && !PER_HOP.has(name) && name !== 'date') headers[name] = value;
+        if (value !== undefined && !CONNECTION_HEADERS.has(name) && name !== 'date') headers[name] = value;
     }
     if (closing) headers.connection = 'close';
     return headers;
@@ -157,7 +144,7 @@ export function sendAnswer(reply: FastifyReply, answer: HttpAnswer, closing: boo
 /** The request as it goes on: same method, path, query, headers and body. */
 export function forwardedRequest(request: FastifyRequest): HttpRequest
 {
-    return { method: request.method, path: request.url, headers: passedOn(request.headers) };
+    return { method: request.method, path: request.url, headers: rawPassedOn(request.raw.rawHeaders) };
 }
 
 function sendText(response: ServerResponse, status: number, text: string, closing: boolean): void

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 
 import type { Gateway } from '../cluster/gateway.js';
-import { statusOf } from '../errors.js';
 
 /**
  * A gateway's HTTP surface: the reference runtime's worker API (`POST /workers`, `POST
@@ -10,30 +9,14 @@ import { statusOf } from '../errors.js';
  */
 export function addGatewayRoutes(server: FastifyInstance, gateway: Gateway): void
 {
-    server.post('/workers', async (request, reply) =>
-    {
-        try
-        {
-            return await reply.code(200).send(gateway.register(request.body));
-        }
-        catch (error)
-        {
-            return reply.code(statusOf(error)).type('text/plain').send(error instanceof Error ? error.message : String(error));
-        }
-    });
+    // A BadRequest or Unauthorized thrown here is answered as text with its status (fastify-server.ts).
+    server.post('/workers', async (request, reply) => reply.code(200).send(gateway.register(request.body)));
 
     server.post<{ Params: { id: string } }>('/workers/:id/report', async (request, reply) =>
     {
-        try
-        {
-            const answer = gateway.report(request.params.id, request.body);
-            if (answer === undefined) return await reply.code(404).type('text/plain').send(`Worker '${request.params.id}' is not registered`);
-            return await reply.send(answer);
-        }
-        catch (error)
-        {
-            return reply.code(statusOf(error)).type('text/plain').send(error instanceof Error ? error.message : String(error));
-        }
+        const answer = gateway.report(request.params.id, request.body);
+        if (answer === undefined) return reply.code(404).type('text/plain').send(`Worker '${request.params.id}' is not registered`);
+        return reply.send(answer);
     });
 
     server.delete<{ Params: { id: string } }>('/workers/:id', async (request, reply) =>

@@ -6,6 +6,7 @@ import { Request, type RequestHeaders } from '../middleware/request.js';
 import { Response } from '../middleware/response.js';
 import type { ArgumentValidator } from './argument-validator.js';
 import { encodeResult } from './result-encoding.js';
+import { sameTrustKey } from './trust-key.js';
 import { compareVersions, parseVersion } from './versions.js';
 
 /** An RPC request, whatever transport brought it. Header names are lower-cased. */
@@ -135,7 +136,7 @@ export class RpcHandler
         if (version === undefined) throw new BadRequest(`Invalid version number '${call.version}'`);
         const procedure = this.select(call.fqn, version);
         if (procedure === undefined) throw new ProcedureNotFound(call.fqn, version);
-        if (procedure.access === 'protected' && (this.#options.trustKey === undefined || call.headers()['x-jitar-trust-key'] !== this.#options.trustKey))
+        if (procedure.access === 'protected' && (this.#options.trustKey === undefined || !sameTrustKey(this.#options.trustKey, call.headers()['x-jitar-trust-key'])))
         {
             throw new Unauthorized('Request not trusted');
         }
