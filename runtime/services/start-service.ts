@@ -26,6 +26,7 @@ import { AssetWhitelist } from './asset-whitelist.js';
 import { HealthChecks, isHealthCheck } from './health-checks.js';
 import { readManifest } from './manifest-file.js';
 import { loadServiceConfig } from './service-config.js';
+import { createServiceLogger } from './service-logger.js';
 
 export interface StartOptions
 {
@@ -59,7 +60,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
 {
     const config = loadServiceConfig(resolve(options.cwd, options.serviceFile), { cwd: options.cwd, envFile: options.envFile });
     const { target } = readJitarConfig(options.cwd);
-    const logLevel = options.logLevel ?? 'info';
+    const log = createServiceLogger(options.logLevel ?? 'info');
 
     for (const path of config.setUp) await importAppModule(target, path, 'setUp');
 
@@ -89,7 +90,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
         const rpc = new RpcHandler(manifest, local, validator, {
             trustKey: config.trustKey, middleware, codec,
             withHeaders: cluster === undefined ? undefined : runWithHeaders,
-            onServerError: (error, call) => http.server.log.error({ err: error, fqn: call.fqn }, 'procedure failed')
+            onServerError: (error, call) => log.error({ err: error, fqn: call.fqn }, 'procedure failed')
         });
         parts.rpc = rpc;
         installRuntime(local);
@@ -101,7 +102,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
                 reportInterval: config.reportInterval,
                 state: async () => await health.isHealthy() ? 'available' : 'unavailable',
                 onRoutes: routes => cluster.workers.update(routes),
-                log: { info: message => http.server.log.info(message), warn: message => http.server.log.warn(message) }
+                log: { info: message => log.info(message), warn: message => log.warn(message) }
             });
             started = () => link.start();
             beforeClose = async () =>
@@ -143,7 +144,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
         parts.assets = { root, whitelist: new AssetWhitelist({ root, patterns: config.assets, indexFilename: config.indexFilename, serveIndexOnNotFound: config.serveIndexOnNotFound }) };
     }
 
-    const http = await createHttpServer(parts, { logLevel, bodyLimit: options.bodyLimit });
+    const http = await createHttpServer(parts, { log, bodyLimit: options.bodyLimit });
     await http.server.listen({ host: config.host, port: config.port });
     await started();
 

@@ -446,6 +446,17 @@ describe('options of jitar start', () =>
         expect(process.output()).toContain('"url":"/rpc/math/add?first=1&second=1"');
     });
 
+    test('the default level logs a procedure that fails with 500, not each request', async () =>
+    {
+        const process = await startJitar(app.root, 'services/worker.json');
+        await fetch(`${process.url}/rpc/math/add?first=1&second=1`);
+        await fetch(`${process.url}/rpc/errors/fail?kind=plain`);
+        await fetch(`${process.url}/rpc/errors/fail?kind=BadRequest`);
+        await process.stop();
+        const entries = process.output().split('\n').filter(line => line.startsWith('{')).map(line => JSON.parse(line) as { msg: string; fqn?: string; err?: { message: string; stack: string } });
+        expect(entries).toEqual([expect.objectContaining({ msg: 'procedure failed', fqn: 'errors/fail', err: expect.objectContaining({ message: 'Something broke', stack: expect.stringContaining('fail.js') }) })]);
+    });
+
     test('an invalid --log-level is refused', async () =>
     {
         const result = await failingStart(app.root, 'services/worker.json', { PORT: '1' }, ['--log-level=loud']);
