@@ -4,12 +4,12 @@ import type { ProcedureManifest } from '../manifest.js';
 import { decodeAnswer, encodeCall } from '../rpc/remote-call.js';
 import type { ValueCodec } from '../rpc/rpc-handler.js';
 import { forwardedHeaders } from './call-context.js';
-import { ConnectionRefused, type HttpClient } from './http-client.js';
+import { ConnectionRefused, type Transport } from './http-client.js';
 import type { KnownWorkers } from './known-workers.js';
 
 export interface ClusterCallerOptions
 {
-    client: HttpClient;
+    client: Transport;
     codec: ValueCodec;
     workers: KnownWorkers;
     /** Where calls go that no known worker takes. */

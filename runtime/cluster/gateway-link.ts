@@ -1,9 +1,9 @@
-import type { HttpAnswer, HttpClient } from './http-client.js';
+import type { HttpAnswer, Transport } from './http-client.js';
 import type { RoutingTable, WorkerState } from './worker-state.js';
 
 export interface GatewayLinkOptions
 {
-    client: HttpClient;
+    client: Transport;
     gateway: string;
     /** This worker's URL, as others reach it. */
     url: string;

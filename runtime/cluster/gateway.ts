@@ -1,6 +1,6 @@
 import { BadRequest, ProcedureNotFound, Unauthorized, WorkerUnavailable } from '../errors.js';
 import { parseVersion } from '../rpc/versions.js';
-import { ConnectionRefused, requestHeader, type HttpAnswer, type HttpClient, type HttpRequest } from './http-client.js';
+import { ConnectionRefused, requestHeader, type HttpAnswer, type HttpRequest, type Transport } from './http-client.js';
 import { sameTrustKey } from '../rpc/trust-key.js';
 import type { RegisteredWorker, WorkerRegistry } from './worker-registry.js';
 import { isWorkerState, type RoutingTable, type WorkerState } from './worker-state.js';
@@ -14,10 +14,10 @@ import { isWorkerState, type RoutingTable, type WorkerState } from './worker-sta
 export class Gateway
 {
     readonly registry: WorkerRegistry;
-    readonly #client: HttpClient;
+    readonly #client: Transport;
     readonly #trustKey: string | undefined;
 
-    constructor(registry: WorkerRegistry, client: HttpClient, trustKey: string | undefined)
+    constructor(registry: WorkerRegistry, client: Transport, trustKey: string | undefined)
     {
         this.registry = registry;
         this.#client = client;

@@ -25,6 +25,14 @@ export interface HttpAnswer
     body: Buffer;
 }
 
+/** How a process sends requests to another: HTTP (HttpClient), or channels where the other end takes them (ChannelClient). */
+export interface Transport
+{
+    send(origin: string, request: HttpRequest): Promise<HttpAnswer>;
+    /** Lets requests in flight finish, then closes every connection. */
+    close(): Promise<void>;
+}
+
 /** A request header's (first) value, whichever shape the headers have; `name` in lower case. */
 export function requestHeader(headers: HttpRequest['headers'], name: string): string | undefined
 {
@@ -53,7 +61,7 @@ export class ConnectionRefused extends RemoteCallFailed
 const NOT_CONNECTED = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CLOSED']);
 const TIMED_OUT = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
-export class HttpClient
+export class HttpClient implements Transport
 {
     /** One pool of keep-alive connections per origin (an Agent would look the pool up on every request). */
     readonly #pools = new Map<string, Pool>();

@@ -1,23 +1,25 @@
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import secureJson from 'secure-json-parse';
 
 import type { Gateway } from '../cluster/gateway.js';
 import { statusOf } from '../errors.js';
 import type { HttpClient } from '../cluster/http-client.js';
-import type { RequestHeaders } from '../middleware/request.js';
-import type { RpcCall, RpcHandler } from '../rpc/rpc-handler.js';
+import type { RpcHandler } from '../rpc/rpc-handler.js';
+import type { ChannelServer } from './channel-server.js';
 import type { AssetWhitelist } from '../services/asset-whitelist.js';
 import type { HealthChecks } from '../services/health-checks.js';
 import type { Logger } from '../services/service-logger.js';
 import { forwardingServerFactory, type Forward } from './forwarding.js';
 import { addGatewayRoutes } from './gateway-routes.js';
 import { addProxyRoutes, type ProxyTargets } from './proxy-routes.js';
+import { formToObject, parseJsonBody, toRpcCall, unsupportedMediaType } from './rpc-request.js';
 
 export interface HttpParts
 {
     /** Absent on services that serve no procedures (repository). */
     rpc?: RpcHandler;
+    /** Takes channels from gateways and other workers (services that serve procedures). */
+    channels?: ChannelServer;
     health: HealthChecks;
     assets?: { root: string; whitelist: AssetWhitelist };
     gateway?: Gateway;
@@ -56,6 +58,7 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
     });
 
     server.addHook('preClose', async () => { state.closing = true; });
+    parts.channels?.attach(server.server);
 
     // Fastify's own JSON parser says only "not valid JSON"; this one says what is wrong, prototype keys included.
     server.removeContentTypeParser('application/json');
@@ -63,11 +66,11 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
     {
         try
         {
-            done(null, secureJson.parse(body as string, undefined, { protoAction: 'error', constructorAction: 'error' }));
+            done(null, parseJsonBody(body as string));
         }
         catch (error)
         {
-            done(Object.assign(new Error(`Invalid JSON body: ${error instanceof Error ? error.message : String(error)}`), { statusCode: 400 }), undefined);
+            done(error as Error, undefined);
         }
     });
 
@@ -76,12 +79,13 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
         done(null, formToObject(body as string));
     });
 
-    server.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) =>
+    server.setErrorHandler((error: Error & { statusCode?: number }, request, reply) =>
     {
         // Fastify's own errors carry a statusCode; jitar's (a BadRequest from a route) a status.
         const status = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : statusOf(error);
         if (status >= 500) options.log.error(error);
-        void reply.status(status).type('text/plain').send(status === 413 ? 'Request body is too large' : error.message);
+        const message = status === 413 ? 'Request body is too large' : status === 415 ? unsupportedMediaType(request.headers['content-type']) : error.message;
+        void reply.status(status).type('text/plain').send(message);
     });
 
     server.setNotFoundHandler((_request, reply) =>
@@ -131,7 +135,7 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
 }
 
 /** Fastify's default body limit, which forwarded requests keep too. */
-const DEFAULT_BODY_LIMIT = 1024 * 1024;
+export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /** How a gateway or proxy sends RPC requests on; undefined for services that answer them. */
 function forwarderOf(parts: HttpParts): Forward | undefined
@@ -148,7 +152,7 @@ function forwarderOf(parts: HttpParts): Forward | undefined
  */
 function answerRpc(rpc: RpcHandler, fqn: string, request: FastifyRequest, reply: FastifyReply, state: { closing: boolean }): void
 {
-    const call = toRpcCall(fqn, request);
+    const call = toRpcCall(fqn, { method: request.method, query: request.query as Record<string, unknown>, rawHeaders: request.raw.rawHeaders, headers: () => request.headers, body: request.body });
     if (typeof call === 'string')
     {
         void reply.status(400).type('text/plain').send(call);
@@ -161,55 +165,4 @@ function answerRpc(rpc: RpcHandler, fqn: string, request: FastifyRequest, reply:
         if (state.closing) void reply.header('connection', 'close');
         void reply.send(answer.body);
     });
-}
-
-/** The RPC call an HTTP request makes, or the reason it makes none. */
-function toRpcCall(fqn: string, request: FastifyRequest): RpcCall | string
-{
-    // Node builds the headers object only when asked; most calls need just these few headers.
-    const raw = request.raw.rawHeaders;
-    let query = request.query as Record<string, unknown>;
-    const serialized = query.serialize === 'true' || rawHeader(raw, 'x-jitar-data-encoding') === 'serialized';
-    if ('serialize' in query)
-    {
-        query = { ...query };
-        delete query.serialize;
-    }
-    const version = rawHeader(raw, 'x-jitar-procedure-version');
-    const headers = (): RequestHeaders => request.headers;
-
-    if (request.method === 'OPTIONS')
-    {
-        const mode = rawHeader(raw, 'access-control-request-method') === undefined ? 'dry-run' : 'preflight';
-        return { fqn, version, args: query, source: 'query', headers, serialized, mode };
-    }
-    if (request.method === 'GET') return { fqn, version, args: query, source: 'query', headers, serialized, mode: 'call' };
-
-    const body: unknown = request.body;
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) return 'Request body must be a JSON object of arguments by parameter name';
-    const isForm = (rawHeader(raw, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded');
-    return { fqn, version, args: body as Record<string, unknown>, source: isForm ? 'query' : 'body', headers, serialized, mode: 'call' };
-}
-
-/** A header's value from Node's raw list (names as sent, values in order), `name` in lower case. */
-function rawHeader(raw: readonly string[], name: string): string | undefined
-{
-    for (let index = 0; index < raw.length; index += 2)
-    {
-        const candidate = raw[index];
-        if (candidate.length === name.length && candidate.toLowerCase() === name) return raw[index + 1];
-    }
-    return undefined;
-}
-
-/** Form fields as arguments; a repeated field becomes an array. */
-function formToObject(body: string): Record<string, unknown>
-{
-    const result: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-    for (const [key, value] of new URLSearchParams(body))
-    {
-        const existing = result[key];
-        result[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
-    }
-    return result;
 }

@@ -11,10 +11,12 @@ import { ClusterCaller } from '../cluster/cluster-caller.js';
 import { runWithHeaders } from '../cluster/call-context.js';
 import { Gateway } from '../cluster/gateway.js';
 import { GatewayLink } from '../cluster/gateway-link.js';
+import { ChannelClient } from '../cluster/channel-client.js';
 import { HttpClient } from '../cluster/http-client.js';
 import { KnownWorkers } from '../cluster/known-workers.js';
 import { WorkerRegistry } from '../cluster/worker-registry.js';
-import { createHttpServer, type HttpParts } from '../http/fastify-server.js';
+import { ChannelServer } from '../http/channel-server.js';
+import { createHttpServer, DEFAULT_BODY_LIMIT, type HttpParts } from '../http/fastify-server.js';
 import type { Manifest } from '../manifest.js';
 import { isMiddleware, type Middleware } from '../middleware/middleware.js';
 import { ArgumentValidator } from '../rpc/argument-validator.js';
@@ -93,6 +95,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
             onServerError: (error, call) => log.error({ err: error, fqn: call.fqn }, 'procedure failed')
         });
         parts.rpc = rpc;
+        parts.channels = new ChannelServer({ rpc, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, log });
         installRuntime(local);
 
         if (config.kind === 'worker' && cluster !== undefined)
@@ -120,7 +123,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     }
     else if (config.kind === 'gateway')
     {
-        const client = new HttpClient(config.requestTimeout);
+        const client = new ChannelClient(config.requestTimeout);
         const registry = new WorkerRegistry({ unavailableThreshold: config.unavailableThreshold, stoppedThreshold: config.stoppedThreshold });
         parts.gateway = new Gateway(registry, client, config.trustKey);
         const monitor = setInterval(() => registry.monitor(), config.monitorInterval);
@@ -157,8 +160,13 @@ export async function startService(options: StartOptions): Promise<RunningServic
             await beforeClose();
             // Requests in flight get this long to finish; a client that keeps a connection busy past it
             // (a browser tab, say) must not keep the process from stopping.
-            const force = setTimeout(() => http.server.server.closeAllConnections(), CLOSE_GRACE);
-            await http.server.close();
+            const force = setTimeout(() =>
+            {
+                http.server.server.closeAllConnections();
+                parts.channels?.destroy();
+            }, CLOSE_GRACE);
+            // The server's close waits for the channels too: they are its connections.
+            await Promise.all([http.server.close(), parts.channels?.drain()]);
             clearTimeout(force);
             await afterClose();
             if (runtime !== undefined) uninstallRuntime(runtime);
@@ -170,7 +178,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
 /** What a worker with a gateway needs to call the procedures of other workers. */
 function joinCluster(self: string, gateway: string, trustKey: string | undefined, requestTimeout: number, codec: ValueCodec)
 {
-    const client = new HttpClient(requestTimeout);
+    const client = new ChannelClient(requestTimeout);
     const workers = new KnownWorkers(self);
     const caller = new ClusterCaller({ client, codec, workers, gateway, trustKey });
     return { client, workers, caller, gateway };

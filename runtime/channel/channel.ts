@@ -1,0 +1,106 @@
+import type { Socket } from 'node:net';
+
+import { FrameReader, type Frame } from './frames.js';
+
+/** The upgrade that turns an HTTP connection into a channel (`GET /jitar/channel`, `Upgrade: jitar-rpc/1`). */
+export const CHANNEL_PATH = '/jitar/channel';
+export const CHANNEL_PROTOCOL = 'jitar-rpc/1';
+
+export interface ChannelEvents
+{
+    onFrame(frame: Frame): void;
+    onTooLarge(kind: number, id: number): void;
+    /** Once, when the connection is gone; `error` when it broke rather than ended. */
+    onClose(error: Error | undefined): void;
+}
+
+/**
+ * One connection between two jitar processes carrying frames both ways. Frames sent in one turn of the
+ * event loop go out in one write: under load, one system call carries the answers to many requests,
+ * where HTTP/1.1 needs one per request and connection.
+ */
+export class Channel
+{
+    readonly #socket: Socket;
+    readonly #reader: FrameReader;
+    #pending: Buffer[] = [];
+    #flushing = false;
+    #error: Error | undefined;
+    #closed = false;
+
+    constructor(socket: Socket, maxFrameLength: number, events: ChannelEvents)
+    {
+        this.#socket = socket;
+        this.#reader = new FrameReader(maxFrameLength, frame => events.onFrame(frame), (kind, id) => events.onTooLarge(kind, id));
+        socket.setNoDelay(true);
+        socket.setKeepAlive(true, 30_000);
+        socket.on('data', (chunk: Buffer) => this.receive(chunk));
+        socket.on('error', (error: Error) => { this.#error ??= error; });
+        socket.on('close', () =>
+        {
+            this.#closed = true;
+            events.onClose(this.#error);
+        });
+        // The other side ending means it sends nothing more; this side has nothing left to say either.
+        socket.on('end', () => this.end());
+    }
+
+    get closed(): boolean
+    {
+        return this.#closed;
+    }
+
+    /** Bytes from the connection; also those that came with the upgrade. A peer that breaks the protocol is cut off. */
+    receive(chunk: Buffer): void
+    {
+        try
+        {
+            this.#reader.push(chunk);
+        }
+        catch (error)
+        {
+            this.destroy(error instanceof Error ? error : new Error(String(error)));
+        }
+    }
+
+    send(frame: Buffer): void
+    {
+        if (this.#closed) return;
+        this.#pending.push(frame);
+        if (!this.#flushing)
+        {
+            this.#flushing = true;
+            setImmediate(this.#flush);
+        }
+    }
+
+    readonly #flush = (): void =>
+    {
+        this.#flushing = false;
+        const frames = this.#pending;
+        this.#pending = [];
+        if (this.#closed || frames.length === 0) return;
+        if (frames.length === 1)
+        {
+            this.#socket.write(frames[0]);
+            return;
+        }
+        this.#socket.cork();
+        for (const frame of frames) this.#socket.write(frame);
+        this.#socket.uncork();
+    };
+
+    /** Sends what is pending, then ends the connection. */
+    end(): void
+    {
+        if (this.#closed) return;
+        this.#flush();
+        this.#socket.end();
+    }
+
+    destroy(error?: Error): void
+    {
+        if (error !== undefined) this.#error ??= error;
+        this.#socket.destroy();
+    }
+}

@@ -1,0 +1,284 @@
+import { request as httpRequest } from 'node:http';
+
+import { Channel, CHANNEL_PATH, CHANNEL_PROTOCOL } from '../channel/channel.js';
+import { ANSWER, encodeFrame, GOING_AWAY, REQUEST, type Frame } from '../channel/frames.js';
+import { RemoteCallFailed, RemoteCallTimedOut } from '../errors.js';
+import { ConnectionRefused, HttpClient, type HttpAnswer, type HttpRequest, type Transport } from './http-client.js';
+
+/**
+ * Requests to other jitar processes over channels: one connection per origin carrying many requests at
+ * once (runtime/channel). A gateway pays one system call per batch of requests to a worker instead of
+ * two per request. Origins that do not take channels (another server, https) get HTTP.
+ *
+ * Failures mean what they mean over HTTP: a channel that could not be made sent nothing (ConnectionRefused,
+ * safe to send elsewhere); a channel that breaks fails the requests on it (RemoteCallFailed, 502); a request
+ * not answered in time fails with RemoteCallTimedOut (504).
+ */
+export class ChannelClient implements Transport
+{
+    /** The channel that takes new requests, per origin. */
+    readonly #current = new Map<string, OutgoingChannel>();
+    /** Every channel not yet closed, draining ones included. */
+    readonly #open = new Set<OutgoingChannel>();
+    /** Origins that answered the upgrade without a channel. */
+    readonly #httpOnly = new Set<string>();
+    readonly #http: HttpClient;
+    readonly #timeout: number;
+    readonly #sweep: NodeJS.Timeout;
+
+    /** `timeout`: milliseconds a process may take to answer before the request fails (504). */
+    constructor(timeout: number)
+    {
+        this.#timeout = timeout;
+        this.#http = new HttpClient(timeout);
+        // One timer for all requests: a timer each would cost more than the request.
+        this.#sweep = setInterval(() =>
+        {
+            const now = Date.now();
+            for (const channel of this.#open) channel.expire(now);
+        }, Math.min(1000, Math.max(10, timeout / 10)));
+        this.#sweep.unref();
+    }
+
+    send(origin: string, request: HttpRequest): Promise<HttpAnswer>
+    {
+        if (this.#httpOnly.has(origin) || !origin.startsWith('http:')) return this.#http.send(origin, request);
+        let channel = this.#current.get(origin);
+        if (channel === undefined)
+        {
+            channel = new OutgoingChannel(origin, this.#timeout, {
+                closed: gone =>
+                {
+                    this.#open.delete(gone);
+                    if (this.#current.get(origin) === gone) this.#current.delete(origin);
+                },
+                goingAway: gone =>
+                {
+                    if (this.#current.get(origin) === gone) this.#current.delete(origin);
+                },
+                httpOnly: () => this.#httpOnly.add(origin),
+                http: this.#http
+            });
+            this.#current.set(origin, channel);
+            this.#open.add(channel);
+        }
+        return channel.request(request);
+    }
+
+    async close(): Promise<void>
+    {
+        clearInterval(this.#sweep);
+        this.#current.clear();
+        await Promise.all([...this.#open].map(channel => channel.close()));
+        await this.#http.close();
+    }
+}
+
+interface Waiting
+{
+    request: HttpRequest;
+    resolve: (answer: HttpAnswer) => void;
+    reject: (error: Error) => void;
+    deadline: number;
+}
+
+interface OutgoingChannelHooks
+{
+    closed(channel: OutgoingChannel): void;
+    goingAway(channel: OutgoingChannel): void;
+    /** The origin answered the upgrade with something else than a channel. */
+    httpOnly(): void;
+    http: HttpClient;
+}
+
+/** Largest answer taken over a channel; V8's strings cannot be much longer anyway. */
+const MAX_ANSWER = 256 * 1024 * 1024;
+
+/** One channel to one origin, from its upgrade to its close. */
+class OutgoingChannel
+{
+    readonly #origin: string;
+    readonly #timeout: number;
+    readonly #hooks: OutgoingChannelHooks;
+    #state: 'connecting' | 'open' | 'draining' | 'closed' = 'connecting';
+    #channel: Channel | undefined;
+    /** Requests made while the channel is being made. */
+    #queued: Waiting[] = [];
+    readonly #inFlight = new Map<number, Waiting>();
+    #nextId = 1;
+    #closing = false;
+    #whenClosed: (() => void)[] = [];
+
+    constructor(origin: string, timeout: number, hooks: OutgoingChannelHooks)
+    {
+        this.#origin = origin;
+        this.#timeout = timeout;
+        this.#hooks = hooks;
+        this.#connect();
+    }
+
+    request(request: HttpRequest): Promise<HttpAnswer>
+    {
+        return new Promise((resolve, reject) =>
+        {
+            const waiting: Waiting = { request, resolve, reject, deadline: Date.now() + this.#timeout };
+            if (this.#state === 'open') this.#send(waiting);
+            else this.#queued.push(waiting);
+        });
+    }
+
+    #send(waiting: Waiting): void
+    {
+        const id = this.#nextId;
+        this.#nextId = id === 0xffff_ffff ? 1 : id + 1;
+        this.#inFlight.set(id, waiting);
+        const { method, path, headers, body } = waiting.request;
+        const head = [method, path];
+        if (Array.isArray(headers))
+        {
+            for (const item of headers) head.push(item);
+        }
+        else
+        {
+            for (const name in headers)
+            {
+                const value = headers[name];
+                if (typeof value === 'string') head.push(name, value);
+                else for (const item of value) head.push(name, item);
+            }
+        }
+        this.#channel?.send(encodeFrame(REQUEST, id, head, body));
+    }
+
+    #connect(): void
+    {
+        const url = new URL(this.#origin);
+        const upgrade = httpRequest({
+            host: url.hostname, port: url.port, path: CHANNEL_PATH, agent: false,
+            headers: { connection: 'Upgrade', upgrade: CHANNEL_PROTOCOL },
+            timeout: Math.min(this.#timeout, 10_000)
+        });
+        upgrade.on('upgrade', (_response, socket, head: Buffer) =>
+        {
+            socket.setTimeout(0);
+            this.#channel = new Channel(socket, MAX_ANSWER, {
+                onFrame: frame => this.#onFrame(frame),
+                onTooLarge: (_kind, id) => this.#settle(id, waiting => waiting.reject(new RemoteCallFailed(`The answer from ${this.#origin} is larger than ${MAX_ANSWER} bytes`))),
+                onClose: error => this.#onClose(error)
+            });
+            this.#state = 'open';
+            const queued = this.#queued;
+            this.#queued = [];
+            for (const waiting of queued) this.#send(waiting);
+            if (this.#closing) this.#state = 'draining';
+            if (head.length > 0) this.#channel.receive(head);
+            this.#endWhenIdle();
+        });
+        upgrade.on('response', response =>
+        {
+            response.resume();
+            this.#state = 'closed';
+            this.#hooks.closed(this);
+            const queued = this.#queued;
+            this.#queued = [];
+            // A stopping jitar process takes no new channel: nothing was sent, so the request may go elsewhere.
+            if (response.statusCode === 503)
+            {
+                for (const waiting of queued) waiting.reject(new ConnectionRefused(this.#origin));
+                this.#closedNow();
+                return;
+            }
+            this.#hooks.httpOnly();
+            for (const waiting of queued) this.#hooks.http.send(this.#origin, waiting.request).then(waiting.resolve, waiting.reject);
+            this.#closedNow();
+        });
+        upgrade.on('timeout', () => upgrade.destroy(new Error(`No answer to the channel upgrade within ${Math.min(this.#timeout, 10_000)} ms`)));
+        upgrade.on('error', error =>
+        {
+            if (this.#state !== 'connecting') return;
+            this.#state = 'closed';
+            this.#hooks.closed(this);
+            const queued = this.#queued;
+            this.#queued = [];
+            for (const waiting of queued) waiting.reject(new ConnectionRefused(this.#origin, { cause: error }));
+            this.#closedNow();
+        });
+        upgrade.end();
+    }
+
+    #onFrame(frame: Frame): void
+    {
+        if (frame.kind === ANSWER)
+        {
+            this.#settle(frame.id, waiting => waiting.resolve(answerOf(frame)));
+        }
+        else if (frame.kind === GOING_AWAY)
+        {
+            this.#state = 'draining';
+            this.#hooks.goingAway(this);
+            this.#endWhenIdle();
+        }
+        else
+        {
+            this.#channel?.destroy(new Error(`Unexpected frame kind ${frame.kind} from ${this.#origin}`));
+        }
+    }
+
+    #settle(id: number, settle: (waiting: Waiting) => void): void
+    {
+        const waiting = this.#inFlight.get(id);
+        // Answers to requests that timed out are dropped.
+        if (waiting === undefined) return;
+        this.#inFlight.delete(id);
+        settle(waiting);
+        this.#endWhenIdle();
+    }
+
+    #endWhenIdle(): void
+    {
+        if (this.#state === 'draining' && this.#inFlight.size === 0) this.#channel?.end();
+    }
+
+    #onClose(error: Error | undefined): void
+    {
+        this.#state = 'closed';
+        this.#hooks.closed(this);
+        const reason = error?.message ?? 'the connection closed';
+        for (const waiting of this.#inFlight.values()) waiting.reject(new RemoteCallFailed(`The connection to ${this.#origin} failed during the request: ${reason}`, { cause: error }));
+        this.#inFlight.clear();
+        this.#closedNow();
+    }
+
+    #closedNow(): void
+    {
+        for (const done of this.#whenClosed) done();
+        this.#whenClosed = [];
+    }
+
+    expire(now: number): void
+    {
+        for (const [id, waiting] of this.#inFlight)
+        {
+            if (waiting.deadline <= now) this.#settle(id, late => late.reject(new RemoteCallTimedOut(`${this.#origin} did not answer within ${this.#timeout} ms`)));
+        }
+    }
+
+    /** Takes no new requests, lets those in flight finish, then closes. */
+    close(): Promise<void>
+    {
+        if (this.#state === 'closed') return Promise.resolve();
+        const closed = new Promise<void>(resolve => this.#whenClosed.push(resolve));
+        this.#closing = true;
+        if (this.#state === 'open') this.#state = 'draining';
+        this.#endWhenIdle();
+        return closed;
+    }
+}
+
+function answerOf(frame: Frame): HttpAnswer
+{
+    const { head, body } = frame;
+    const headers: HttpAnswer['headers'] = {};
+    for (let index = 1; index + 1 < head.length; index += 2) headers[head[index].toLowerCase()] = head[index + 1];
+    return { status: Number(head[0]), headers, body };
+}

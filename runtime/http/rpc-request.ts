@@ -1,0 +1,132 @@
+import secureJson from 'secure-json-parse';
+
+import type { RequestHeaders } from '../middleware/request.js';
+import type { RpcCall } from '../rpc/rpc-handler.js';
+
+/**
+ * What HTTP means for an RPC call, whichever way the request arrived (Fastify, or a channel from a
+ * gateway): query and body as arguments, the encoding and version headers, the OPTIONS dry run and
+ * preflight. Both adapters give the same answers to the same requests.
+ */
+export interface HttpRpcRequest
+{
+    method: string;
+    /** The parsed query string. */
+    query: Record<string, unknown>;
+    /** As Node gives them: names as sent, then values. */
+    rawHeaders: readonly string[];
+    /** The headers by lower-cased name; a function, because building them costs and most calls never look. */
+    headers: () => RequestHeaders;
+    /** The parsed body of a POST (parseBody). */
+    body: unknown;
+}
+
+/** The RPC call an HTTP request makes, or the reason it makes none (a 400). */
+export function toRpcCall(fqn: string, request: HttpRpcRequest): RpcCall | string
+{
+    const raw = request.rawHeaders;
+    let query = request.query;
+    const serialized = query.serialize === 'true' || rawHeader(raw, 'x-jitar-data-encoding') === 'serialized';
+    if ('serialize' in query)
+    {
+        query = { ...query };
+        delete query.serialize;
+    }
+    const version = rawHeader(raw, 'x-jitar-procedure-version');
+    const { headers } = request;
+
+    if (request.method === 'OPTIONS')
+    {
+        const mode = rawHeader(raw, 'access-control-request-method') === undefined ? 'dry-run' : 'preflight';
+        return { fqn, version, args: query, source: 'query', headers, serialized, mode };
+    }
+    if (request.method === 'GET') return { fqn, version, args: query, source: 'query', headers, serialized, mode: 'call' };
+
+    const body = request.body;
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return 'Request body must be a JSON object of arguments by parameter name';
+    const isForm = (rawHeader(raw, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded');
+    return { fqn, version, args: body as Record<string, unknown>, source: isForm ? 'query' : 'body', headers, serialized, mode: 'call' };
+}
+
+/** A header's value from Node's raw list (names as sent, values in order), `name` in lower case. */
+export function rawHeader(raw: readonly string[], name: string): string | undefined
+{
+    for (let index = 0; index < raw.length; index += 2)
+    {
+        const candidate = raw[index];
+        if (candidate.length === name.length && candidate.toLowerCase() === name) return raw[index + 1];
+    }
+    return undefined;
+}
+
+/** A failure to read a request body, with the status to answer it with. */
+export class BodyError extends Error
+{
+    constructor(readonly statusCode: number, message: string)
+    {
+        super(message);
+    }
+}
+
+/** A JSON body; prototype keys are refused, and the message says what is wrong (Fastify's says only "not valid JSON"). */
+export function parseJsonBody(text: string): unknown
+{
+    try
+    {
+        return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+    }
+    catch (error)
+    {
+        throw new BodyError(400, `Invalid JSON body: ${error instanceof Error ? error.message : String(error)}`);
+    }
+}
+
+/** Form fields as arguments; a repeated field becomes an array. */
+export function formToObject(body: string): Record<string, unknown>
+{
+    const result: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    for (const [key, value] of new URLSearchParams(body))
+    {
+        const existing = result[key];
+        result[key] = existing === undefined ? value : Array.isArray(existing) ? [...existing, value] : [existing, value];
+    }
+    return result;
+}
+
+/**
+ * A POST body by its content type, as Fastify reads it with jitar's parsers: undefined when there is none,
+ * a BodyError with Fastify's status and message for what it would refuse.
+ */
+export function parseBody(contentType: string | undefined, body: Buffer): unknown
+{
+    if (contentType === undefined) return undefined;
+    const type = contentType.split(';', 1)[0].trim().toLowerCase();
+    if (type === 'application/json')
+    {
+        if (body.length === 0) throw new BodyError(400, "Body cannot be empty when content-type is set to 'application/json'");
+        return parseJsonBody(body.toString('utf8'));
+    }
+    if (type === 'application/x-www-form-urlencoded') return formToObject(body.toString('utf8'));
+    throw new BodyError(415, unsupportedMediaType(contentType));
+}
+
+export function unsupportedMediaType(contentType: string | undefined): string
+{
+    return `Unsupported Media Type '${contentType ?? ''}': send application/json or application/x-www-form-urlencoded`;
+}
+
+/** Headers by lower-cased name from Node's raw list; repeated ones as Node joins them. */
+export function headersOf(raw: readonly string[]): Record<string, string | string[]>
+{
+    const headers: Record<string, string | string[]> = {};
+    for (let index = 0; index < raw.length; index += 2)
+    {
+        const name = raw[index].toLowerCase();
+        const value = raw[index + 1];
+        const existing = headers[name];
+        if (existing === undefined) headers[name] = name === 'set-cookie' ? [value] : value;
+        else if (Array.isArray(existing)) existing.push(value);
+        else headers[name] = name === 'cookie' ? `${existing}; ${value}` : `${existing}, ${value}`;
+    }
+    return headers;
+}
