@@ -172,7 +172,7 @@ async function main() {
     ...summary.map((s) => [s.label, fmt(s.rps), fmt(s.p50, 2), fmt(s.p99, 2), `${(s.rps / standaloneRps).toFixed(2)}x`, `${(s.rps / summary[0].rps).toFixed(2)}x`]),
   ]));
   const ratio = summary[2].rps / standaloneRps;
-  console.log(`\nThe bare proxy (bench/cluster/plain-proxy.mjs: Node's HTTP server and an undici pool, nothing else) is the floor of a gateway built on them: jitar's gateway reaches ${(summary[2].rps / summary[3].rps).toFixed(2)}x of it.`);
+  console.log(`\nThe bare proxy (bench/cluster/plain-proxy.mjs: Node's HTTP server and an undici pool, nothing else) is the best a gateway can do that forwards over HTTP/1.1; jitar's gateway, forwarding over a channel, reaches ${(summary[2].rps / summary[3].rps).toFixed(2)}x of it.`);
   console.log(`\nTarget: gateway + 1 worker at least ${TARGET_RATIO}x the standalone's requests per second: ${ratio.toFixed(2)}x ${ratio >= TARGET_RATIO ? 'PASS' : 'MISS'}`);
   console.log(`\nnode ${process.version}, fastify ${versionOf(repo, 'fastify')}, undici ${versionOf(repo, 'undici')}, autocannon ${versionOf(repo, 'autocannon')}, every server with node ${NODE_FLAGS.join(' ')}`);
   console.log(`All servers and the load generator share one machine (${availableParallelism()} cores, ${cpus()[0]?.model ?? 'unknown CPU'}), on 127.0.0.1.`);

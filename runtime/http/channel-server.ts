@@ -12,7 +12,7 @@ import { BodyError, headersOf, parseBody, rawHeader, toRpcCall } from './rpc-req
 
 export interface ChannelServerOptions
 {
-    rpc: RpcHandler;
+    rpc: Pick<RpcHandler, 'handle'>;
     bodyLimit: number;
     log: Logger;
 }
@@ -53,14 +53,17 @@ export class ChannelServer
             return;
         }
         socket.write(`HTTP/1.1 101 Switching Protocols\r\nconnection: Upgrade\r\nupgrade: ${CHANNEL_PROTOCOL}\r\n\r\n`);
+        const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+        this.#options.log.info(`Channel from ${peer} opened`);
         const channel: Channel = new Channel(socket, this.#options.bodyLimit + HEAD_ALLOWANCE, {
             onFrame: frame => this.#onFrame(channel, frame),
             onTooLarge: (kind, id) =>
             {
                 if (kind === REQUEST) channel.send(answerFrame(id, text(413, 'Request body is too large')));
             },
-            onClose: () =>
+            onClose: error =>
             {
+                this.#options.log.info(`Channel from ${peer} closed${error === undefined ? '' : `: ${error.message}`}`);
                 this.#channels.delete(channel);
                 if (this.#channels.size === 0) this.#stopped?.();
             }

@@ -101,11 +101,7 @@ export function parseBody(contentType: string | undefined, body: Buffer): unknow
 {
     if (contentType === undefined) return undefined;
     const type = contentType.split(';', 1)[0].trim().toLowerCase();
-    if (type === 'application/json')
-    {
-        if (body.length === 0) throw new BodyError(400, "Body cannot be empty when content-type is set to 'application/json'");
-        return parseJsonBody(body.toString('utf8'));
-    }
+    if (type === 'application/json') return parseJsonBody(body.toString('utf8'));
     if (type === 'application/x-www-form-urlencoded') return formToObject(body.toString('utf8'));
     throw new BodyError(415, unsupportedMediaType(contentType));
 }

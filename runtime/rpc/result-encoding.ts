@@ -31,5 +31,6 @@ export function encodeResult(result: unknown, serialize: ((value: unknown) => un
 function json(value: unknown): EncodedResult
 {
     const body = JSON.stringify(value, (_key, item: unknown) => typeof item === 'bigint' ? item.toString() : item) ?? '';
-    return { contentType: 'application/json', jitarContentType: 'application/json', body };
+    // With its charset, as Fastify would complete it: answers read the same however they travelled.
+    return { contentType: 'application/json; charset=utf-8', jitarContentType: 'application/json', body };
 }

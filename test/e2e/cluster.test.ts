@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 
 import { freePort, prepareApp, startJitar, type JitarProcess } from './jitar-app.js';
@@ -196,6 +199,71 @@ describe('a gateway with workers of two segments', () =>
     {
         expect(await text(`${gateway.url}/rpc/stock/restock?item=pen`)).toEqual({ status: 401, body: 'Request not trusted' });
         expect(await text(`${gateway.url}/rpc/front/restockVia?item=pen`)).toEqual({ status: 401, body: 'Request not trusted' });
+    });
+
+    it('answers through the gateway, over its channel to the worker, exactly what the worker answers over HTTP', async () =>
+    {
+        const json = { 'content-type': 'application/json' };
+        const requests: [string, RequestInit?][] = [
+            ['/rpc/stock/echo?text=hi'],
+            ['/rpc/stock/echo?text=a%20b%26c&serialize=true'],
+            ['/rpc/stock/echo', { method: 'POST', headers: json, body: '{"text":"posted"}' }],
+            ['/rpc/stock/echo', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'text=form' }],
+            ['/rpc/stock/echo', { method: 'POST', headers: json, body: '{"text":' }],
+            ['/rpc/stock/echo', { method: 'POST', headers: json, body: '{"text":"x","__proto__":{"y":1}}' }],
+            ['/rpc/stock/echo', { method: 'POST', headers: json, body: '' }],
+            ['/rpc/stock/echo', { method: 'POST', headers: json, body: '["x"]' }],
+            ['/rpc/stock/echo', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'x' }],
+            ['/rpc/stock/echo'],
+            ['/rpc/stock/echo?text=a&other=b'],
+            ['/rpc/stock/echo?text=a&text=b'],
+            ['/rpc/stock/echo?text=a', { method: 'OPTIONS' }],
+            ['/rpc/stock/echo?text=a', { headers: { 'x-jitar-procedure-version': 'one' } }],
+            ['/rpc/stock/reserve', { method: 'POST', headers: { ...json, 'x-jitar-data-encoding': 'serialized' }, body: JSON.stringify({ item: { key: 'shared/Item', args: ['pen', { serialized: true, name: 'BigInt', value: '3' }] }, quantity: 11 }) }],
+            ['/rpc/stock/reserve', { method: 'POST', headers: json, body: JSON.stringify({ item: { key: 'shared/Nope', args: [] }, quantity: 1 }) }],
+            ['/rpc/stock/restock?item=pen'],
+            ['/rpc/stock/whoCalls', { headers: { authorization: 'Bearer bob' } }]
+        ];
+        const answer = async (origin: string, [path, init]: [string, RequestInit?]): Promise<unknown[]> =>
+        {
+            const response = await fetch(`${origin}${path}`, init);
+            return [response.status, response.headers.get('content-type'), response.headers.get('x-jitar-content-type'), await response.text()];
+        };
+        for (const request of requests)
+        {
+            const direct = await answer(stock[0].url, request);
+            expect([request[0], await answer(gateway.url, request)]).toEqual([request[0], direct]);
+        }
+        for (const worker of stock) expect(worker.output()).toMatch(/Channel from 127\.0\.0\.1:\d+ opened/);
+    });
+
+    it('forwards over HTTP to a worker that takes no channels, as a Jitar worker', async () =>
+    {
+        const seen: string[] = [];
+        const legacy = createServer((request, response) =>
+        {
+            seen.push(`${request.method} ${request.url}`);
+            const known = request.url?.startsWith('/rpc/legacy/hello') === true;
+            response.writeHead(known ? 200 : 404, { 'content-type': 'text/plain', ...known ? { 'x-jitar-content-type': 'text/plain' } : {} });
+            response.end(known ? `legacy answers ${request.url}` : `Cannot GET ${request.url}`);
+        });
+        await new Promise<void>(resolve => legacy.listen(0, '127.0.0.1', resolve));
+        const url = `http://127.0.0.1:${(legacy.address() as AddressInfo).port}`;
+        try
+        {
+            const registered = await post(`${gateway.url}/workers`, { url, procedureNames: ['legacy/hello'] });
+            const { id } = JSON.parse(registered.body) as { id: string };
+            expect(await text(`${gateway.url}/rpc/legacy/hello?n=1`)).toEqual({ status: 200, body: 'legacy answers /rpc/legacy/hello?n=1' });
+            expect(await text(`${gateway.url}/rpc/legacy/hello?n=2`)).toEqual({ status: 200, body: 'legacy answers /rpc/legacy/hello?n=2' });
+            // One upgrade asked for and refused, then plain HTTP.
+            expect(seen).toEqual(['GET /jitar/channel', 'GET /rpc/legacy/hello?n=1', 'GET /rpc/legacy/hello?n=2']);
+            expect((await fetch(`${gateway.url}/workers/${id}`, { method: 'DELETE' })).status).toBe(204);
+        }
+        finally
+        {
+            legacy.closeAllConnections();
+            await new Promise(resolve => legacy.close(resolve));
+        }
     });
 
     it('calls between workers go straight to the worker, not through the gateway', async () =>
