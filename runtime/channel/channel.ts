@@ -14,6 +14,16 @@ export interface ChannelEvents
     onClose(error: Error | undefined): void;
 }
 
+export interface ChannelOptions
+{
+    maxFrameLength: number;
+    /**
+     * The serving side reads no more requests while its answers wait to be sent: a caller that sends
+     * without reading cannot make it buffer without end. (Only one side may wait so, or both could.)
+     */
+    readsWaitForWrites?: boolean;
+}
+
 /**
  * One connection between two jitar processes carrying frames both ways. Frames sent in one turn of the
  * event loop go out in one write: under load, one system call carries the answers to many requests,
@@ -28,10 +38,13 @@ export class Channel
     #error: Error | undefined;
     #closed = false;
 
-    constructor(socket: Socket, maxFrameLength: number, events: ChannelEvents)
+    readonly #readsWaitForWrites: boolean;
+
+    constructor(socket: Socket, options: ChannelOptions, events: ChannelEvents)
     {
         this.#socket = socket;
-        this.#reader = new FrameReader(maxFrameLength, frame => events.onFrame(frame), (kind, id) => events.onTooLarge(kind, id));
+        this.#readsWaitForWrites = options.readsWaitForWrites ?? false;
+        this.#reader = new FrameReader(options.maxFrameLength, frame => events.onFrame(frame), (kind, id) => events.onTooLarge(kind, id));
         socket.setNoDelay(true);
         socket.setKeepAlive(true, 30_000);
         socket.on('data', (chunk: Buffer) => this.receive(chunk));
@@ -83,11 +96,18 @@ export class Channel
         if (frames.length === 1)
         {
             this.#socket.write(frames[0]);
-            return;
         }
-        this.#socket.cork();
-        for (const frame of frames) this.#socket.write(frame);
-        this.#socket.uncork();
+        else
+        {
+            this.#socket.cork();
+            for (const frame of frames) this.#socket.write(frame);
+            this.#socket.uncork();
+        }
+        if (this.#readsWaitForWrites && this.#socket.writableNeedDrain && !this.#socket.isPaused())
+        {
+            this.#socket.pause();
+            this.#socket.once('drain', () => this.#socket.resume());
+        }
     };
 
     /** Sends what is pending, then ends the connection. */

@@ -161,7 +161,7 @@ class OutgoingChannel
         upgrade.on('upgrade', (_response, socket, head: Buffer) =>
         {
             socket.setTimeout(0);
-            this.#channel = new Channel(socket, MAX_ANSWER, {
+            this.#channel = new Channel(socket, { maxFrameLength: MAX_ANSWER }, {
                 onFrame: frame => this.#onFrame(frame),
                 onTooLarge: (_kind, id) => this.#settle(id, waiting => waiting.reject(new RemoteCallFailed(`The answer from ${this.#origin} is larger than ${MAX_ANSWER} bytes`))),
                 onClose: error => this.#onClose(error)

@@ -55,7 +55,7 @@ export class ChannelServer
         socket.write(`HTTP/1.1 101 Switching Protocols\r\nconnection: Upgrade\r\nupgrade: ${CHANNEL_PROTOCOL}\r\n\r\n`);
         const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
         this.#options.log.info(`Channel from ${peer} opened`);
-        const channel: Channel = new Channel(socket, this.#options.bodyLimit + HEAD_ALLOWANCE, {
+        const channel: Channel = new Channel(socket, { maxFrameLength: this.#options.bodyLimit + HEAD_ALLOWANCE, readsWaitForWrites: true }, {
             onFrame: frame => this.#onFrame(channel, frame),
             onTooLarge: (kind, id) =>
             {

@@ -4,6 +4,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 
+import { encodeFrame, REQUEST } from '../../runtime/channel/frames.js';
 import { ChannelClient } from '../../runtime/cluster/channel-client.js';
 import { ConnectionRefused } from '../../runtime/cluster/http-client.js';
 import { RemoteCallFailed, RemoteCallTimedOut } from '../../runtime/errors.js';
@@ -39,13 +40,16 @@ interface Serving
 }
 
 /** `hold`: FQNs whose answers wait for release. */
-async function serve(options: { hold?: string[]; bodyLimit?: number } = {}): Promise<Serving>
+async function serve(options: { hold?: string[]; bodyLimit?: number; answerSize?: number } = {}): Promise<Serving & { handled: () => number }>
 {
+    let handled = 0;
     const held: Serving['held'] = [];
     const httpRequests: string[] = [];
     const rpc = {
         handle(call: RpcCall): Promise<RpcAnswer>
         {
+            handled++;
+            if (options.answerSize !== undefined) return Promise.resolve({ status: 200, headers: {}, body: 'x'.repeat(options.answerSize) });
             const answer: RpcAnswer = {
                 status: 200,
                 headers: { 'content-type': 'application/json', 'x-jitar-content-type': 'application/json' },
@@ -70,7 +74,7 @@ async function serve(options: { hold?: string[]; bodyLimit?: number } = {}): Pro
         server.closeAllConnections();
         server.close(() => resolve());
     }));
-    return { origin, channels, server, held, httpRequests };
+    return { origin, channels, server, held, httpRequests, handled: () => handled };
 }
 
 function client(timeout = 5000): ChannelClient
@@ -223,5 +227,28 @@ describe('channels', () =>
         // The server goes on serving, over channels and HTTP.
         expect((await client().send(serving.origin, { method: 'GET', path: '/rpc/a/b', headers: [] })).status).toBe(200);
         expect(await (await fetch(`${serving.origin}/health`)).text()).toBe('over HTTP');
+    });
+
+    it('reads no more requests while a caller does not read its answers', async () =>
+    {
+        const serving = await serve({ answerSize: 1024 * 1024 });
+        const socket = connect(Number(new URL(serving.origin).port), '127.0.0.1');
+        cleanup.push(() => { socket.destroy(); });
+        let received = 0;
+        socket.on('data', chunk => { received += chunk.length; });
+        await new Promise(resolve => socket.once('connect', resolve));
+        socket.write('GET /jitar/channel HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: jitar-rpc/1\r\n\r\n');
+        await waitFor(() => received > 0);
+        // 100 requests of 10 KB each, then no reading: their answers (100 MB) cannot all be sent.
+        socket.pause();
+        for (let id = 1; id <= 100; id++) socket.write(encodeFrame(REQUEST, id, ['POST', '/rpc/a/b', 'content-type', 'application/json'], JSON.stringify({ pad: 'x'.repeat(10_000) })));
+        await new Promise(resolve => setTimeout(resolve, 300));
+        const whileBlocked = serving.handled();
+        expect(whileBlocked).toBeGreaterThan(0);
+        expect(whileBlocked).toBeLessThan(50);
+        // Reading again lets the server go on, to the last request.
+        socket.resume();
+        await waitFor(() => serving.handled() === 100);
+        await waitFor(() => received >= 100 * 1024 * 1024);
     });
 });
