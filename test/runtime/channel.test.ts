@@ -239,9 +239,10 @@ describe('channels', () =>
         await new Promise(resolve => socket.once('connect', resolve));
         socket.write('GET /jitar/channel HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: jitar-rpc/1\r\n\r\n');
         await waitFor(() => received > 0);
-        // 100 requests of 10 KB each, then no reading: their answers (100 MB) cannot all be sent.
+        // 100 requests of 100 KB each, then no reading: their answers (100 MB) cannot all be sent. (A
+        // server reads up to 2 MB at a time, so the requests are large enough to take several reads.)
         socket.pause();
-        for (let id = 1; id <= 100; id++) socket.write(encodeFrame(REQUEST, id, ['POST', '/rpc/a/b', 'content-type', 'application/json'], JSON.stringify({ pad: 'x'.repeat(10_000) })));
+        for (let id = 1; id <= 100; id++) socket.write(encodeFrame(REQUEST, id, ['POST', '/rpc/a/b', 'content-type', 'application/json'], JSON.stringify({ pad: 'x'.repeat(100_000) })));
         await new Promise(resolve => setTimeout(resolve, 300));
         const whileBlocked = serving.handled();
         expect(whileBlocked).toBeGreaterThan(0);
