@@ -2,25 +2,43 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
-import querystring from 'fast-querystring';
-
 import { Channel, CHANNEL_PATH, CHANNEL_PROTOCOL } from '../channel/channel.js';
 import { ANSWER, encodeFrame, GOING_AWAY, REQUEST, type Frame } from '../channel/frames.js';
-import type { RpcAnswer, RpcHandler } from '../rpc/rpc-handler.js';
 import type { Logger } from '../services/service-logger.js';
-import { BodyError, headersOf, parseBody, rawHeader, toRpcCall } from './rpc-request.js';
+
+/** A request that came over a channel: an HTTP request in all but transport. */
+export interface ChannelRequest
+{
+    method: string;
+    /** Path and query string. */
+    path: string;
+    /** Names as sent, then values, as Node's rawHeaders. */
+    rawHeaders: string[];
+    body: Buffer;
+}
+
+export interface ChannelAnswer
+{
+    status: number;
+    headers: Record<string, string | string[] | undefined>;
+    body: string | Buffer;
+}
+
+/** Answers a request; rejects only for a fault of the server (answered 500 and logged). */
+export type ChannelRequestHandler = (request: ChannelRequest) => Promise<ChannelAnswer>;
 
 export interface ChannelServerOptions
 {
-    rpc: Pick<RpcHandler, 'handle'>;
+    handle: ChannelRequestHandler;
+    /** Bodies beyond it are answered 413, unread. */
     bodyLimit: number;
     log: Logger;
 }
 
 /**
- * The serving side of channels: a gateway or another worker upgrades a connection to this process's
- * HTTP port (`GET /jitar/channel`, `Upgrade: jitar-rpc/1`) and sends RPC requests over it as frames.
- * Each request gets the answer the same request over HTTP would get.
+ * The serving side of channels: a gateway or a worker upgrades a connection to this process's HTTP port
+ * (`GET /jitar/channel`, `Upgrade: jitar-rpc/1`) and sends requests over it as frames, which the handler
+ * answers (channel-rpc.ts on a worker, forwarding.ts on a gateway).
  */
 export class ChannelServer
 {
@@ -79,51 +97,20 @@ export class ChannelServer
             channel.destroy(new Error(`Unexpected frame kind ${frame.kind} from a caller`));
             return;
         }
-        this.#answer(frame).then(
+        const [method, path] = frame.head;
+        const rawHeaders = frame.head.slice(2);
+        const answer = path === undefined || frame.head.length % 2 !== 0
+            ? Promise.resolve(text(400, 'A request frame needs a method, a path and pairs of header names and values'))
+            : frame.body.length > this.#options.bodyLimit
+                ? Promise.resolve(text(413, 'Request body is too large'))
+                : this.#options.handle({ method, path, rawHeaders, body: frame.body });
+        answer.then(
             answer => channel.send(answerFrame(frame.id, answer)),
             (error: unknown) =>
             {
                 this.#options.log.error({ err: error }, 'channel request failed');
                 channel.send(answerFrame(frame.id, text(500, 'Internal server error')));
             });
-    }
-
-    #answer(frame: Frame): Promise<RpcAnswer>
-    {
-        const [method, path] = frame.head;
-        const rawHeaders = frame.head.slice(2);
-        if (path === undefined || !path.startsWith(RPC_PREFIX) || !RPC_METHODS.has(method)) return Promise.resolve(text(404, 'Not found'));
-        if (frame.body.length > this.#options.bodyLimit) return Promise.resolve(text(413, 'Request body is too large'));
-
-        const queryAt = path.indexOf('?');
-        let fqn: string;
-        try
-        {
-            fqn = decodeURIComponent(path.slice(RPC_PREFIX.length, queryAt === -1 ? undefined : queryAt));
-        }
-        catch
-        {
-            return Promise.resolve(text(400, 'The procedure name in the URL is not valid percent-encoding'));
-        }
-        const query = queryAt === -1 ? {} : querystring.parse(path.slice(queryAt + 1)) as Record<string, unknown>;
-        let body: unknown;
-        if (method === 'POST')
-        {
-            try
-            {
-                body = parseBody(rawHeader(rawHeaders, 'content-type'), frame.body);
-            }
-            catch (error)
-            {
-                if (error instanceof BodyError) return Promise.resolve(text(error.statusCode, error.message));
-                throw error;
-            }
-        }
-
-        let headers: Record<string, string | string[]> | undefined;
-        const call = toRpcCall(fqn, { method, query, rawHeaders, headers: () => headers ??= headersOf(rawHeaders), body });
-        if (typeof call === 'string') return Promise.resolve(text(400, call));
-        return this.#options.rpc.handle(call);
     }
 
     /**
@@ -146,21 +133,23 @@ export class ChannelServer
     }
 }
 
-const RPC_PREFIX = '/rpc/';
-const RPC_METHODS = new Set(['GET', 'POST', 'OPTIONS']);
-
 /** Room for a request's method, path and headers in a frame, beside a body of the body limit. */
 const HEAD_ALLOWANCE = 64 * 1024;
 
-function text(status: number, message: string): RpcAnswer
+export function text(status: number, message: string): ChannelAnswer
 {
     return { status, headers: { 'content-type': 'text/plain' }, body: message };
 }
 
-function answerFrame(id: number, answer: RpcAnswer): Buffer
+function answerFrame(id: number, answer: ChannelAnswer): Buffer
 {
     const head = [String(answer.status)];
-    for (const name in answer.headers) head.push(name, answer.headers[name]);
+    for (const name in answer.headers)
+    {
+        const value = answer.headers[name];
+        if (typeof value === 'string') head.push(name, value);
+        else if (value !== undefined) for (const item of value) head.push(name, item);
+    }
     return encodeFrame(ANSWER, id, head, answer.body);
 }
 

@@ -3,7 +3,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 
 import type { Gateway } from '../cluster/gateway.js';
 import { statusOf } from '../errors.js';
-import type { HttpClient } from '../cluster/http-client.js';
+import type { HttpClient, Transport } from '../cluster/http-client.js';
 import type { RpcHandler } from '../rpc/rpc-handler.js';
 import type { ChannelServer } from './channel-server.js';
 import type { AssetWhitelist } from '../services/asset-whitelist.js';
@@ -23,7 +23,7 @@ export interface HttpParts
     health: HealthChecks;
     assets?: { root: string; whitelist: AssetWhitelist };
     gateway?: Gateway;
-    proxy?: { client: HttpClient; targets: ProxyTargets };
+    proxy?: { rpcClient: Transport; fileClient: HttpClient; targets: ProxyTargets };
 }
 
 export interface HttpOptions
@@ -100,7 +100,7 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
     }
     else if (proxy !== undefined)
     {
-        addProxyRoutes(server, proxy.client, proxy.targets.repository, state);
+        addProxyRoutes(server, proxy.fileClient, proxy.targets.repository, state);
     }
     else if (rpc !== undefined)
     {
@@ -142,7 +142,7 @@ function forwarderOf(parts: HttpParts): Forward | undefined
 {
     const { gateway, proxy } = parts;
     if (gateway !== undefined) return (fqn, request) => gateway.forward(fqn, request);
-    if (proxy !== undefined) return (_fqn, request) => proxy.client.send(proxy.targets.rpc, request);
+    if (proxy !== undefined) return (_fqn, request) => proxy.rpcClient.send(proxy.targets.rpc, request);
     return undefined;
 }
 

@@ -4,9 +4,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import type { HttpAnswer, HttpRequest } from '../cluster/http-client.js';
 import { BadRequest, statusOf } from '../errors.js';
+import { text, type ChannelAnswer, type ChannelRequestHandler } from './channel-server.js';
 import { encodeResult } from '../rpc/result-encoding.js';
 import { createClassResolver, serialize } from '../serialization/serializer.js';
 import { CONNECTION_HEADERS } from './hop-headers.js';
+import { fqnOf, isRpcRequest, rawHeader } from './rpc-request.js';
 
 /**
  * Passing HTTP requests on to another process unchanged: a gateway to its workers, a proxy to a gateway
@@ -34,7 +36,7 @@ export function forwardingServerFactory(options: ForwardingOptions): (fastify: (
     {
         const server = createServer((request, response) =>
         {
-            if (request.url?.startsWith('/rpc/') === true && RPC_METHODS.has(request.method ?? '')) forwardRpc(request, response, options);
+            if (isRpcRequest(request.method ?? '', request.url ?? '')) forwardRpc(request, response, options);
             else fastify(request, response);
         });
         // Fastify's own default: a client's idle keep-alive connection stays open this long.
@@ -43,34 +45,23 @@ export function forwardingServerFactory(options: ForwardingOptions): (fastify: (
     };
 }
 
-const RPC_METHODS = new Set(['GET', 'POST', 'OPTIONS']);
-
 function forwardRpc(request: IncomingMessage, response: ServerResponse, options: ForwardingOptions): void
 {
     const url = request.url ?? '/rpc/';
-    const fail = (error: unknown): void =>
-    {
-        const serialized = request.headers['x-jitar-data-encoding'] === 'serialized' || url.includes('serialize=true');
-        sendRawRpcError(response, error, serialized, options.state.closing);
-    };
+    const fail = (error: unknown): void => sendRaw(response, rpcErrorAnswer(error, request.rawHeaders, url), options.state.closing);
 
-    const queryAt = url.indexOf('?');
-    let fqn: string;
-    try
+    const target = fqnOf(url);
+    if ('problem' in target)
     {
-        fqn = decodeURIComponent(url.slice('/rpc/'.length, queryAt === -1 ? undefined : queryAt));
-    }
-    catch
-    {
-        fail(new BadRequest('The procedure name in the URL is not valid percent-encoding'));
+        fail(new BadRequest(target.problem));
         request.resume();
         return;
     }
 
     const send = (body: Buffer | undefined): void =>
     {
-        options.forward(fqn, { method: request.method ?? 'GET', path: url, headers: rawPassedOn(request.rawHeaders), body }).then(
-            answer => sendRawAnswer(response, answer, options.state.closing),
+        options.forward(target.fqn, { method: request.method ?? 'GET', path: url, headers: rawPassedOn(request.rawHeaders), body }).then(
+            answer => sendRaw(response, answer, options.state.closing),
             fail);
     };
 
@@ -89,7 +80,7 @@ function forwardRpc(request: IncomingMessage, response: ServerResponse, options:
     });
     request.on('end', () =>
     {
-        if (size > options.bodyLimit) sendText(response, 413, 'Request body is too large', true);
+        if (size > options.bodyLimit) sendRaw(response, text(413, 'Request body is too large'), true);
         else send(Buffer.concat(chunks));
     });
     request.on('error', () => response.destroy());
@@ -116,29 +107,47 @@ function rawPassedOn(raw: readonly string[]): string[]
     return result;
 }
 
+/**
+ * Requests that come to a gateway over channels (from a proxy, or a worker calling through it), sent on
+ * to a worker as those that come over HTTP.
+ */
+export function forwardingChannelHandler(forward: Forward): ChannelRequestHandler
+{
+    return request =>
+    {
+        const { method, path, rawHeaders, body } = request;
+        if (!isRpcRequest(method, path)) return Promise.resolve(text(404, 'Not found'));
+        const target = fqnOf(path);
+        if ('problem' in target) return Promise.resolve(rpcErrorAnswer(new BadRequest(target.problem), rawHeaders, path));
+        return forward(target.fqn, { method, path, headers: rawPassedOn(rawHeaders), body: body.length === 0 ? undefined : body }).then(
+            answer => ({ status: answer.status, headers: answerHeaders(answer.headers, false), body: answer.body }),
+            (error: unknown) => rpcErrorAnswer(error, rawHeaders, path));
+    };
+}
+
 /** The answer's headers without those of its connection, nor the date (this server sets its own). */
-function answerHeaders(answer: HttpAnswer, closing: boolean): Record<string, string | string[]>
+function answerHeaders(answered: HttpAnswer['headers'], closing: boolean): Record<string, string | string[]>
 {
     const headers: Record<string, string | string[]> = {};
-    for (const name in answer.headers)
+    for (const name in answered)
     {
-        const value = answer.headers[name];
+        const value = answered[name];
         if (value !== undefined && !CONNECTION_HEADERS.has(name) && name !== 'date') headers[name] = value;
     }
     if (closing) headers.connection = 'close';
     return headers;
 }
 
-function sendRawAnswer(response: ServerResponse, answer: HttpAnswer, closing: boolean): void
+function sendRaw(response: ServerResponse, answer: HttpAnswer | ChannelAnswer, closing: boolean): void
 {
-    response.writeHead(answer.status, answerHeaders(answer, closing));
+    response.writeHead(answer.status, answerHeaders(answer.headers, closing));
     response.end(answer.body);
 }
 
 /** The answer of a forwarding route of Fastify (a proxy's files). */
 export function sendAnswer(reply: FastifyReply, answer: HttpAnswer, closing: boolean): void
 {
-    void reply.code(answer.status).headers(answerHeaders(answer, closing)).send(answer.body);
+    void reply.code(answer.status).headers(answerHeaders(answer.headers, closing)).send(answer.body);
 }
 
 /** The request as it goes on: same method, path, query, headers and body. */
@@ -147,19 +156,16 @@ export function forwardedRequest(request: FastifyRequest): HttpRequest
     return { method: request.method, path: request.url, headers: rawPassedOn(request.raw.rawHeaders) };
 }
 
-function sendText(response: ServerResponse, status: number, text: string, closing: boolean): void
-{
-    response.writeHead(status, { 'content-type': 'text/plain', ...closing ? { connection: 'close' } : {} });
-    response.end(text);
-}
-
 const noClasses = createClassResolver([], new Map());
 
-/** An RPC error answered by the forwarding process itself (no worker, a worker gone): as a worker would. */
-function sendRawRpcError(response: ServerResponse, error: unknown, serialized: boolean, closing: boolean): void
+/**
+ * An RPC error answered by the forwarding process itself (no worker, a worker gone) as a worker would:
+ * serialized when the caller reads serialized answers.
+ */
+function rpcErrorAnswer(error: unknown, rawHeaders: readonly string[], path: string): ChannelAnswer
 {
+    const serialized = rawHeader(rawHeaders, 'x-jitar-data-encoding') === 'serialized' || path.includes('serialize=true');
     const message = error instanceof Error ? error.message : String(error);
     const encoded = serialized ? encodeResult(error, value => serialize(value, noClasses)) : { contentType: 'text/plain', jitarContentType: 'text/plain', body: message };
-    response.writeHead(statusOf(error), { 'content-type': encoded.contentType, 'x-jitar-content-type': encoded.jitarContentType, ...closing ? { connection: 'close' } : {} });
-    response.end(encoded.body);
+    return { status: statusOf(error), headers: { 'content-type': encoded.contentType, 'x-jitar-content-type': encoded.jitarContentType }, body: encoded.body };
 }

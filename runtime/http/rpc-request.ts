@@ -126,3 +126,26 @@ export function headersOf(raw: readonly string[]): Record<string, string | strin
     }
     return headers;
 }
+
+const RPC_PREFIX = '/rpc/';
+const RPC_METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'OPTIONS']);
+
+/** Whether a request is an RPC call by its method and path (`/rpc/<fqn>`). */
+export function isRpcRequest(method: string, path: string): boolean
+{
+    return path.startsWith(RPC_PREFIX) && RPC_METHODS.has(method);
+}
+
+/** The FQN an RPC path names (percent-decoded), or a BadRequest's message when it names none. */
+export function fqnOf(path: string): { fqn: string } | { problem: string }
+{
+    const queryAt = path.indexOf('?');
+    try
+    {
+        return { fqn: decodeURIComponent(path.slice(RPC_PREFIX.length, queryAt === -1 ? undefined : queryAt)) };
+    }
+    catch
+    {
+        return { problem: 'The procedure name in the URL is not valid percent-encoding' };
+    }
+}

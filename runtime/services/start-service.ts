@@ -15,8 +15,10 @@ import { ChannelClient } from '../cluster/channel-client.js';
 import { HttpClient } from '../cluster/http-client.js';
 import { KnownWorkers } from '../cluster/known-workers.js';
 import { WorkerRegistry } from '../cluster/worker-registry.js';
+import { rpcChannelHandler } from '../http/channel-rpc.js';
 import { ChannelServer } from '../http/channel-server.js';
 import { createHttpServer, DEFAULT_BODY_LIMIT, type HttpParts } from '../http/fastify-server.js';
+import { forwardingChannelHandler } from '../http/forwarding.js';
 import type { Manifest } from '../manifest.js';
 import { isMiddleware, type Middleware } from '../middleware/middleware.js';
 import { ArgumentValidator } from '../rpc/argument-validator.js';
@@ -63,6 +65,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     const config = loadServiceConfig(resolve(options.cwd, options.serviceFile), { cwd: options.cwd, envFile: options.envFile });
     const { target } = readJitarConfig(options.cwd);
     const log = createServiceLogger(options.logLevel ?? 'info');
+    const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
 
     for (const path of config.setUp) await importAppModule(target, path, 'setUp');
 
@@ -95,13 +98,13 @@ export async function startService(options: StartOptions): Promise<RunningServic
             onServerError: (error, call) => log.error({ err: error, fqn: call.fqn }, 'procedure failed')
         });
         parts.rpc = rpc;
-        parts.channels = new ChannelServer({ rpc, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, log });
+        parts.channels = new ChannelServer({ handle: rpcChannelHandler(rpc), bodyLimit, log });
         installRuntime(local);
 
         if (config.kind === 'worker' && cluster !== undefined)
         {
             const link = new GatewayLink({
-                client: cluster.client, gateway: cluster.gateway, url: config.url, procedureNames: rpc.fqns, procedures: rpc.procedures, trustKey: config.trustKey,
+                client: cluster.http, gateway: cluster.gateway, url: config.url, procedureNames: rpc.fqns, procedures: rpc.procedures, trustKey: config.trustKey,
                 reportInterval: config.reportInterval,
                 state: async () => await health.isHealthy() ? 'available' : 'unavailable',
                 onRoutes: routes => cluster.workers.update(routes),
@@ -117,7 +120,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
             afterClose = async () =>
             {
                 await link.deregister();
-                await cluster.client.close();
+                await Promise.all([cluster.client.close(), cluster.http.close()]);
             };
         }
     }
@@ -125,7 +128,10 @@ export async function startService(options: StartOptions): Promise<RunningServic
     {
         const client = new ChannelClient(config.requestTimeout);
         const registry = new WorkerRegistry({ unavailableThreshold: config.unavailableThreshold, stoppedThreshold: config.stoppedThreshold });
-        parts.gateway = new Gateway(registry, client, config.trustKey);
+        const gateway = new Gateway(registry, client, config.trustKey);
+        parts.gateway = gateway;
+        // Proxies and workers that call through the gateway send over channels too.
+        parts.channels = new ChannelServer({ handle: forwardingChannelHandler((fqn, request) => gateway.forward(fqn, request)), bodyLimit, log });
         const monitor = setInterval(() => registry.monitor(), config.monitorInterval);
         monitor.unref();
         afterClose = async () =>
@@ -136,9 +142,11 @@ export async function startService(options: StartOptions): Promise<RunningServic
     }
     else if (config.kind === 'proxy')
     {
-        const client = new HttpClient(config.requestTimeout);
-        parts.proxy = { client, targets: { rpc: config.rpcTarget.url, repository: config.repository } };
-        afterClose = () => client.close();
+        // RPC over a channel to the gateway or worker; files over HTTP, since they may be large.
+        const rpcClient = new ChannelClient(config.requestTimeout);
+        const fileClient = new HttpClient(config.requestTimeout);
+        parts.proxy = { rpcClient, fileClient, targets: { rpc: config.rpcTarget.url, repository: config.repository } };
+        afterClose = async () => { await Promise.all([rpcClient.close(), fileClient.close()]); };
     }
 
     if ((config.kind === 'standalone' || config.kind === 'repository') && config.assets.length > 0)
@@ -147,7 +155,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
         parts.assets = { root, whitelist: new AssetWhitelist({ root, patterns: config.assets, indexFilename: config.indexFilename, serveIndexOnNotFound: config.serveIndexOnNotFound }) };
     }
 
-    const http = await createHttpServer(parts, { log, bodyLimit: options.bodyLimit });
+    const http = await createHttpServer(parts, { log, bodyLimit });
     await http.server.listen({ host: config.host, port: config.port });
     await started();
 
@@ -181,7 +189,9 @@ function joinCluster(self: string, gateway: string, trustKey: string | undefined
     const client = new ChannelClient(requestTimeout);
     const workers = new KnownWorkers(self);
     const caller = new ClusterCaller({ client, codec, workers, gateway, trustKey });
-    return { client, workers, caller, gateway };
+    // Registration and reports are the gateway's HTTP API, not RPC.
+    const http = new HttpClient(requestTimeout);
+    return { client, http, workers, caller, gateway };
 }
 
 /** The entry modules of the service's segments. */

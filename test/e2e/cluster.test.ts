@@ -449,6 +449,12 @@ describe('a proxy in front of a gateway and a repository', () =>
         // Bad input and a missing gateway get clear answers, and the proxy keeps serving.
         expect(await post(`${proxy.url}/rpc/stock/echo`, { text: 'x'.repeat(2000) })).toEqual({ status: 413, body: 'Request body is too large' });
         expect(await text(`${proxy.url}/rpc/stock/echo?text=still`)).toEqual({ status: 200, body: 'still' });
+        // The gateway's own answers come back over the proxy's channel as over HTTP: text, or serialized when asked.
+        expect(await text(`${proxy.url}/rpc/stock/nothing`)).toEqual({ status: 404, body: 'Procedure \'stock/nothing\' not found' });
+        const serializedMiss = await fetch(`${proxy.url}/rpc/stock/nothing`, { headers: { 'x-jitar-data-encoding': 'serialized' } });
+        expect([serializedMiss.status, serializedMiss.headers.get('x-jitar-content-type'), JSON.parse(await serializedMiss.text())])
+            .toEqual([404, 'application/json', expect.objectContaining({ serialized: true, type: 'NotFound', message: 'Procedure \'stock/nothing\' not found' })]);
+        expect(gateway.output()).toMatch(/Channel from 127\.0\.0\.1:\d+ opened/);
         await gateway.stop();
         const unreachable = await text(`${proxy.url}/rpc/stock/echo?text=hi`);
         expect(unreachable.status).toBe(502);

@@ -8,6 +8,7 @@ import { encodeFrame, REQUEST } from '../../runtime/channel/frames.js';
 import { ChannelClient } from '../../runtime/cluster/channel-client.js';
 import { ConnectionRefused } from '../../runtime/cluster/http-client.js';
 import { RemoteCallFailed, RemoteCallTimedOut } from '../../runtime/errors.js';
+import { rpcChannelHandler } from '../../runtime/http/channel-rpc.js';
 import { ChannelServer } from '../../runtime/http/channel-server.js';
 import type { RpcAnswer, RpcCall } from '../../runtime/rpc/rpc-handler.js';
 
@@ -59,7 +60,7 @@ async function serve(options: { hold?: string[]; bodyLimit?: number; answerSize?
             return new Promise(resolve => held.push({ call, release: () => resolve(answer) }));
         }
     };
-    const channels = new ChannelServer({ rpc, bodyLimit: options.bodyLimit ?? 1024 * 1024, log: silent });
+    const channels = new ChannelServer({ handle: rpcChannelHandler(rpc), bodyLimit: options.bodyLimit ?? 1024 * 1024, log: silent });
     const server = createHttpServer((request, response) =>
     {
         httpRequests.push(`${request.method} ${request.url}`);
