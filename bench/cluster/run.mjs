@@ -1,9 +1,9 @@
-// Cluster benchmark: the same `sayHello(name)` served five ways, side by side in one run on 127.0.0.1,
+// Cluster benchmark: the same `sayHello(name)` served seven ways, side by side in one run on 127.0.0.1,
 // loaded by autocannon from this process:
 //
 //   plain Fastify route  ·  jitar standalone  ·  client → gateway → 1 worker  ·  client → bare Node proxy → the
 //   same worker  ·  client → gateway → 2 workers  ·  client → gateway → worker of segment 'chain' → worker
-//   of segment 'hello' (a worker-to-worker call)
+//   of segment 'hello' (a worker-to-worker call)  ·  client → proxy → gateway → 1 worker
 //
 //   node bench/cluster/run.mjs [--rounds=2] [--duration=8] [--warmup=2] [--connections=50]
 //
@@ -76,6 +76,7 @@ function generateApp() {
   writeFileSync(join(appDir, 'services/standalone.json'), json({ url, standalone: { segments: ['hello', 'chain'] } }));
   writeFileSync(join(appDir, 'services/gateway.json'), json({ url, gateway: {} }));
   writeFileSync(join(appDir, 'services/worker-hello.json'), json({ url, worker: { gateway: '${GATEWAY}', segments: ['hello'], reportInterval: 1000 } }));
+  writeFileSync(join(appDir, 'services/proxy.json'), json({ url, proxy: { gateway: '${GATEWAY}' } }));
   writeFileSync(join(appDir, 'services/worker-chain.json'), json({ url, worker: { gateway: '${GATEWAY}', segments: ['chain'], reportInterval: 1000 } }));
   symlinkSync(repo, join(appDir, 'node_modules/jitar'), 'dir');
 
@@ -126,6 +127,7 @@ async function main() {
   await waitForWorkers(gatewayOne, 1);
   await waitForWorkers(gatewayTwo, 3);
   const bareProxy = await startServer('bare node proxy', [...NODE_FLAGS, join(here, 'plain-proxy.mjs')], here, await freePort(), { TARGET: workerOne.url });
+  const proxy = await startJitar('proxy', 'proxy.json', { GATEWAY: gatewayOne.url });
 
   const target = (label, servers, url) => ({ label, server: servers, method: 'GET', url, headers: {}, results: [] });
   const targets = [
@@ -135,6 +137,7 @@ async function main() {
     target('bare node proxy + 1 worker', [bareProxy, workerOne], `${bareProxy.url}/rpc/domain/sayHello?name=John`),
     target('gateway + 2 workers', [gatewayTwo, ...workersTwo.slice(0, 2)], `${gatewayTwo.url}/rpc/domain/sayHello?name=John`),
     target('gateway + worker → worker', [gatewayTwo, ...workersTwo], `${gatewayTwo.url}/rpc/chain/greet?name=John`),
+    target('proxy → gateway + 1 worker', [proxy, gatewayOne, workerOne], `${proxy.url}/rpc/domain/sayHello?name=John`),
   ];
   for (const t of targets) await checkSample(t);
 
