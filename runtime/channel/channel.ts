@@ -37,7 +37,6 @@ export class Channel
     #flushing = false;
     #error: Error | undefined;
     #closed = false;
-
     readonly #readsWaitForWrites: boolean;
 
     constructor(socket: Socket, options: ChannelOptions, events: ChannelEvents)
@@ -56,11 +55,6 @@ export class Channel
         });
         // The other side ending means it sends nothing more; this side has nothing left to say either.
         socket.on('end', () => this.end());
-    }
-
-    get closed(): boolean
-    {
-        return this.#closed;
     }
 
     /** Bytes from the connection; also those that came with the upgrade. A peer that breaks the protocol is cut off. */

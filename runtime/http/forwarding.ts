@@ -4,9 +4,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import type { HttpAnswer, HttpRequest } from '../cluster/http-client.js';
 import { BadRequest, statusOf } from '../errors.js';
-import { text, type ChannelAnswer, type ChannelRequestHandler } from './channel-server.js';
 import { encodeResult } from '../rpc/result-encoding.js';
 import { createClassResolver, serialize } from '../serialization/serializer.js';
+import { text, type ChannelAnswer, type ChannelRequestHandler } from './channel-server.js';
 import { CONNECTION_HEADERS } from './hop-headers.js';
 import { fqnOf, isRpcRequest, rawHeader } from './rpc-request.js';
 

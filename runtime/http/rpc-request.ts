@@ -111,7 +111,13 @@ export function unsupportedMediaType(contentType: string | undefined): string
     return `Unsupported Media Type '${contentType ?? ''}': send application/json or application/x-www-form-urlencoded`;
 }
 
-/** Headers by lower-cased name from Node's raw list; repeated ones as Node joins them. */
+/** Headers of which Node keeps the first when a request repeats them. */
+const SINGLE_HEADERS: ReadonlySet<string> = new Set([
+    'age', 'authorization', 'content-length', 'content-type', 'etag', 'expires', 'from', 'host', 'if-modified-since', 'if-unmodified-since',
+    'last-modified', 'location', 'max-forwards', 'proxy-authorization', 'referer', 'retry-after', 'server', 'user-agent'
+]);
+
+/** Headers by lower-cased name from Node's raw list; repeated ones as Node's IncomingMessage has them. */
 export function headersOf(raw: readonly string[]): Record<string, string | string[]>
 {
     const headers: Record<string, string | string[]> = {};
@@ -122,7 +128,7 @@ export function headersOf(raw: readonly string[]): Record<string, string | strin
         const existing = headers[name];
         if (existing === undefined) headers[name] = name === 'set-cookie' ? [value] : value;
         else if (Array.isArray(existing)) existing.push(value);
-        else headers[name] = name === 'cookie' ? `${existing}; ${value}` : `${existing}, ${value}`;
+        else if (!SINGLE_HEADERS.has(name)) headers[name] = name === 'cookie' ? `${existing}; ${value}` : `${existing}, ${value}`;
     }
     return headers;
 }
