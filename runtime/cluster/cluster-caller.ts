@@ -16,6 +16,8 @@ export interface ClusterCallerOptions
     gateway: string;
     /** Sent as `x-jitar-trust-key`, so that protected procedures of other workers accept the call. */
     trustKey: string | undefined;
+    /** Told when a call goes through the gateway because no known worker serves it (a worker the table does not have yet). */
+    onNoRoute?: () => void;
 }
 
 /**
@@ -43,6 +45,7 @@ export class ClusterCaller implements RemoteCaller
         {
             const target = workers.pick(procedure.fqn, procedure.version, refused) ?? (refused.has(gateway) ? undefined : gateway);
             if (target === undefined) throw new WorkerUnavailable(procedure.fqn);
+            if (target === gateway) this.#options.onNoRoute?.();
             try
             {
                 const answer = await client.send(target, { method: 'POST', path: outgoing.path, headers: outgoing.headers, body: outgoing.body });

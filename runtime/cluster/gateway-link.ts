@@ -19,6 +19,9 @@ export interface GatewayLinkOptions
     log: { info(message: string): void; warn(message: string): void };
 }
 
+/** The least time between two early reports (refreshRoutes). */
+const REFRESH_GAP = 1000;
+
 /**
  * A worker's side of its gateway: it registers, reports its state every report interval, and registers
  * again whenever the gateway does not know it (the gateway started after it, or restarted). Stopping, it
@@ -31,6 +34,8 @@ export class GatewayLink
     #timer: NodeJS.Timeout | undefined;
     #stopping = false;
     #beating = false;
+    /** When routes were last asked for early. */
+    #refreshed = 0;
     /** The report or registration under way, so that stopping waits for it instead of racing it. */
     #pending: Promise<void> = Promise.resolve();
 
@@ -55,6 +60,19 @@ export class GatewayLink
             this.#pending = this.#beat();
         }, this.#options.reportInterval);
         this.#timer.unref();
+    }
+
+    /**
+     * Reports now rather than at the next interval, for the routes it answers with: a call just went
+     * through the gateway for want of a route, so a worker may have come that this one does not know.
+     * At most once per REFRESH_GAP, so that calls nobody else serves do not turn into a report each.
+     */
+    refreshRoutes(): void
+    {
+        const now = Date.now();
+        if (this.#stopping || this.#beating || this.#id === undefined || now - this.#refreshed < REFRESH_GAP) return;
+        this.#refreshed = now;
+        this.#pending = this.#beat();
     }
 
     /** Tells the gateway this worker is stopping: it gets no new requests from there. */

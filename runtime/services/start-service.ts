@@ -83,8 +83,10 @@ export async function startService(options: StartOptions): Promise<RunningServic
         const segments = await importSegments(manifest, config.segments, target, config.file);
         const resolver = createClassResolver(manifest.classes, classesOf(segments));
         const codec = codecOf(resolver);
+        // A call that found no worker to go to went through the gateway: new routes are asked for now.
+        let link: GatewayLink | undefined;
         const cluster = config.kind === 'worker' && config.gateway !== undefined
-            ? joinCluster(config.url, config.gateway, config.trustKey, config.requestTimeout, codec)
+            ? joinCluster(config.url, config.gateway, config.trustKey, config.requestTimeout, codec, () => link?.refreshRoutes())
             : undefined;
 
         const local = new ProcedureRuntime(manifest, cluster?.caller);
@@ -103,23 +105,24 @@ export async function startService(options: StartOptions): Promise<RunningServic
 
         if (config.kind === 'worker' && cluster !== undefined)
         {
-            const link = new GatewayLink({
+            const gatewayLink = new GatewayLink({
                 client: cluster.http, gateway: cluster.gateway, url: config.url, procedureNames: rpc.fqns, procedures: rpc.procedures, trustKey: config.trustKey,
                 reportInterval: config.reportInterval,
                 state: async () => await health.isHealthy() ? 'available' : 'unavailable',
                 onRoutes: routes => cluster.workers.update(routes),
                 log: { info: message => log.info(message), warn: message => log.warn(message) }
             });
-            started = () => link.start();
+            link = gatewayLink;
+            started = () => gatewayLink.start();
             beforeClose = async () =>
             {
                 http.state.closing = true;
-                await link.announceStopping();
+                await gatewayLink.announceStopping();
                 await new Promise(done => setTimeout(done, DRAIN_DELAY));
             };
             afterClose = async () =>
             {
-                await link.deregister();
+                await gatewayLink.deregister();
                 await Promise.all([cluster.client.close(), cluster.http.close()]);
             };
         }
@@ -184,11 +187,11 @@ export async function startService(options: StartOptions): Promise<RunningServic
 }
 
 /** What a worker with a gateway needs to call the procedures of other workers. */
-function joinCluster(self: string, gateway: string, trustKey: string | undefined, requestTimeout: number, codec: ValueCodec)
+function joinCluster(self: string, gateway: string, trustKey: string | undefined, requestTimeout: number, codec: ValueCodec, onNoRoute: () => void)
 {
     const client = new ChannelClient(requestTimeout);
     const workers = new KnownWorkers(self);
-    const caller = new ClusterCaller({ client, codec, workers, gateway, trustKey });
+    const caller = new ClusterCaller({ client, codec, workers, gateway, trustKey, onNoRoute });
     // Registration and reports are the gateway's HTTP API, not RPC.
     const http = new HttpClient(requestTimeout);
     return { client, http, workers, caller, gateway };

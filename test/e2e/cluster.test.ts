@@ -423,6 +423,29 @@ describe('a gateway with a trust key', () =>
     });
 });
 
+describe('a worker that calls one registered after it', () =>
+{
+    const { app, started } = freshApp();
+
+    it('learns its route from its first call through the gateway, not only at its next report', async () =>
+    {
+        const gateway = await startJitar(app().root, 'services/gateway.json');
+        started.push(gateway);
+        // Reports once a minute: its routing table is the one it registered with, without the stock worker.
+        const front = await startJitar(app().root, 'services/worker-front-rare-reports.json', { GATEWAY: gateway.url });
+        started.push(front);
+        await waitForWorkers(gateway.url, 1);
+        started.push(await startJitar(app().root, 'services/worker-stock.json', { GATEWAY: gateway.url, WORKER_NAME: 'late-stock' }));
+        await waitForWorkers(gateway.url, 2);
+
+        expect(await text(`${front.url}/rpc/front/askWhere`)).toEqual({ status: 200, body: 'late-stock' });
+        await sleep(300);
+        // With the gateway gone, only a route learned since can take the call.
+        await gateway.stop();
+        expect(await text(`${front.url}/rpc/front/askWhere`)).toEqual({ status: 200, body: 'late-stock' });
+    });
+});
+
 describe('a proxy in front of a gateway and a repository', () =>
 {
     const { app, started } = freshApp();
