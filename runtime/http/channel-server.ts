@@ -54,6 +54,7 @@ export class ChannelServer
 
     attach(server: Server): void
     {
+        // Node types the socket as a Duplex; an HTTP server's connections are net.Sockets.
         server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.#upgrade(request, socket as Socket, head));
     }
 
