@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 
 import { Channel, CHANNEL_PATH, CHANNEL_PROTOCOL } from '../channel/channel.js';
 import { ANSWER, encodeFrame, GOING_AWAY, REQUEST, type Frame } from '../channel/frames.js';
+import { InFlight } from '../channel/in-flight.js';
 import { RemoteCallFailed, RemoteCallTimedOut } from '../errors.js';
 import { ConnectionRefused, HttpClient, type HttpAnswer, type HttpRequest, type Transport } from './http-client.js';
 
@@ -104,8 +105,7 @@ class OutgoingChannel
     #channel: Channel | undefined;
     /** Requests made while the channel is being made. */
     #queued: Waiting[] = [];
-    readonly #inFlight = new Map<number, Waiting>();
-    #nextId = 1;
+    readonly #inFlight = new InFlight<Waiting>();
     #closing = false;
     #whenClosed: (() => void)[] = [];
 
@@ -129,9 +129,7 @@ class OutgoingChannel
 
     #send(waiting: Waiting): void
     {
-        const id = this.#nextId;
-        this.#nextId = id === 0xffff_ffff ? 1 : id + 1;
-        this.#inFlight.set(id, waiting);
+        const id = this.#inFlight.add(waiting);
         const { method, path, headers, body } = waiting.request;
         const head = [method, path];
         if (Array.isArray(headers))
@@ -226,10 +224,9 @@ class OutgoingChannel
 
     #settle(id: number, settle: (waiting: Waiting) => void): void
     {
-        const waiting = this.#inFlight.get(id);
+        const waiting = this.#inFlight.take(id);
         // Answers to requests that timed out are dropped.
         if (waiting === undefined) return;
-        this.#inFlight.delete(id);
         settle(waiting);
         this.#endWhenIdle();
     }
@@ -244,8 +241,7 @@ class OutgoingChannel
         this.#state = 'closed';
         this.#hooks.closed(this);
         const reason = error?.message ?? 'the connection closed';
-        for (const waiting of this.#inFlight.values()) waiting.reject(new RemoteCallFailed(`The connection to ${this.#origin} failed during the request: ${reason}`, { cause: error }));
-        this.#inFlight.clear();
+        for (const waiting of this.#inFlight.takeAll()) waiting.reject(new RemoteCallFailed(`The connection to ${this.#origin} failed during the request: ${reason}`, { cause: error }));
         this.#closedNow();
     }
 
@@ -257,9 +253,9 @@ class OutgoingChannel
 
     expire(now: number): void
     {
-        for (const [id, waiting] of this.#inFlight)
+        for (const id of this.#inFlight.ids())
         {
-            if (waiting.deadline <= now) this.#settle(id, late => late.reject(new RemoteCallTimedOut(`${this.#origin} did not answer within ${this.#timeout} ms`)));
+            if ((this.#inFlight.get(id)?.deadline ?? Infinity) <= now) this.#settle(id, late => late.reject(new RemoteCallTimedOut(`${this.#origin} did not answer within ${this.#timeout} ms`)));
         }
     }
 
