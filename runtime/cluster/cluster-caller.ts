@@ -1,4 +1,3 @@
-import { WorkerUnavailable } from '../errors.js';
 import type { RemoteCaller } from '../core/procedure-runtime.js';
 import type { ProcedureManifest } from '../manifest.js';
 import { decodeAnswer, encodeCall } from '../rpc/remote-call.js';
@@ -39,12 +38,13 @@ export class ClusterCaller implements RemoteCaller
         const { client, codec, workers, gateway, trustKey } = this.#options;
         const headers = trustKey === undefined ? forwardedHeaders() : { ...forwardedHeaders(), 'x-jitar-trust-key': trustKey };
         const outgoing = encodeCall(procedure, args, codec, headers);
-        const refused = new Set<string>();
+        // Made only when a worker refuses: most calls need none.
+        let refused: Set<string> | undefined;
 
         for (;;)
         {
-            const target = workers.pick(procedure.fqn, procedure.version, refused) ?? (refused.has(gateway) ? undefined : gateway);
-            if (target === undefined) throw new WorkerUnavailable(procedure.fqn);
+            // The gateway is the last resort; when it refuses too, the call fails with that.
+            const target = workers.pick(procedure.fqn, procedure.version, refused) ?? gateway;
             if (target === gateway) this.#options.onNoRoute?.();
             try
             {
@@ -56,7 +56,7 @@ export class ClusterCaller implements RemoteCaller
             {
                 if (!(error instanceof ConnectionRefused) || target === gateway) throw error;
                 workers.forget(target);
-                refused.add(target);
+                (refused ??= new Set()).add(target);
             }
         }
     }

@@ -55,7 +55,8 @@ export class Gateway
     {
         const version = parseVersion(requestHeader(request.headers, 'x-jitar-procedure-version'));
         const route = version === undefined ? fqn : this.registry.routeFor(fqn, version);
-        const refused = new Set<string>();
+        // Made only when a worker refuses: most requests need none.
+        let refused: Set<string> | undefined;
         for (;;)
         {
             const worker: RegisteredWorker | undefined = this.registry.pick(route, refused);
@@ -72,7 +73,7 @@ export class Gateway
             {
                 if (!(error instanceof ConnectionRefused)) throw error;
                 this.registry.markUnreachable(worker.id);
-                refused.add(worker.id);
+                (refused ??= new Set()).add(worker.id);
             }
         }
     }

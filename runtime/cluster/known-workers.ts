@@ -31,12 +31,12 @@ export class KnownWorkers
     }
 
     /** A worker that serves exactly this version, round robin; undefined when none is known (ask the gateway). */
-    pick(fqn: string, version: string, except: ReadonlySet<string>): string | undefined
+    pick(fqn: string, version: string, except?: ReadonlySet<string>): string | undefined
     {
         const route = routeKey(fqn, version);
         const urls = this.#routes.get(route);
         if (urls === undefined) return undefined;
-        return this.#balancer.pick(route, except.size === 0 ? urls : urls.filter(url => !except.has(url)));
+        return this.#balancer.pick(route, except === undefined || except.size === 0 ? urls : urls.filter(url => !except.has(url)));
     }
 
     forget(url: string): void
