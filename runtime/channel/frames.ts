@@ -29,6 +29,18 @@ export interface Frame
 /** A peer that breaks the protocol; the channel closes. */
 export class ProtocolError extends Error {}
 
+/** Adds headers to a frame's head as name and value pairs; a list of values makes a pair each. */
+export function pushHeaders(head: string[], headers: Readonly<Record<string, string | readonly string[] | undefined>>): string[]
+{
+    for (const name in headers)
+    {
+        const value = headers[name];
+        if (typeof value === 'string') head.push(name, value);
+        else if (value !== undefined) for (const item of value) head.push(name, item);
+    }
+    return head;
+}
+
 export function encodeFrame(kind: number, id: number, head: readonly string[], body: string | Buffer | undefined): Buffer
 {
     const headText = head.length === 0 ? '' : JSON.stringify(head);

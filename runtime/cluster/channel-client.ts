@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 
 import { Channel, CHANNEL_PATH, CHANNEL_PROTOCOL } from '../channel/channel.js';
-import { ANSWER, encodeFrame, GOING_AWAY, REQUEST, type Frame } from '../channel/frames.js';
+import { ANSWER, encodeFrame, GOING_AWAY, pushHeaders, REQUEST, type Frame } from '../channel/frames.js';
 import { InFlight } from '../channel/in-flight.js';
 import { RemoteCallFailed, RemoteCallTimedOut } from '../errors.js';
 import { ConnectionRefused, HttpClient, type HttpAnswer, type HttpRequest, type Transport } from './http-client.js';
@@ -131,20 +131,7 @@ class OutgoingChannel
     {
         const id = this.#inFlight.add(waiting);
         const { method, path, headers, body } = waiting.request;
-        const head = [method, path];
-        if (Array.isArray(headers))
-        {
-            for (const item of headers) head.push(item);
-        }
-        else
-        {
-            for (const name in headers)
-            {
-                const value = headers[name];
-                if (typeof value === 'string') head.push(name, value);
-                else for (const item of value) head.push(name, item);
-            }
-        }
+        const head = Array.isArray(headers) ? [method, path, ...headers] : pushHeaders([method, path], headers);
         this.#channel?.send(encodeFrame(REQUEST, id, head, body));
     }
 

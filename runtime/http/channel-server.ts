@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
 import { Channel, CHANNEL_PATH, CHANNEL_PROTOCOL } from '../channel/channel.js';
-import { ANSWER, encodeFrame, GOING_AWAY, REQUEST, type Frame } from '../channel/frames.js';
+import { ANSWER, encodeFrame, GOING_AWAY, pushHeaders, REQUEST, type Frame } from '../channel/frames.js';
 import type { Logger } from '../services/service-logger.js';
 
 /** A request that came over a channel: an HTTP request in all but transport. */
@@ -144,14 +144,7 @@ export function text(status: number, message: string): ChannelAnswer
 
 function answerFrame(id: number, answer: ChannelAnswer): Buffer
 {
-    const head = [String(answer.status)];
-    for (const name in answer.headers)
-    {
-        const value = answer.headers[name];
-        if (typeof value === 'string') head.push(name, value);
-        else if (value !== undefined) for (const item of value) head.push(name, item);
-    }
-    return encodeFrame(ANSWER, id, head, answer.body);
+    return encodeFrame(ANSWER, id, pushHeaders([String(answer.status)], answer.headers), answer.body);
 }
 
 function refuse(socket: Socket, status: number, message: string): void
