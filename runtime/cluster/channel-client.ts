@@ -162,33 +162,34 @@ class OutgoingChannel
         upgrade.on('response', response =>
         {
             response.resume();
-            this.#state = 'closed';
-            this.#hooks.closed(this);
-            const queued = this.#queued;
-            this.#queued = [];
+            const queued = this.#notMade();
             // A stopping jitar process takes no new channel: nothing was sent, so the request may go elsewhere.
             if (response.statusCode === 503)
             {
                 for (const waiting of queued) waiting.reject(new ConnectionRefused(this.#origin));
-                this.#closedNow();
                 return;
             }
             this.#hooks.httpOnly();
             for (const waiting of queued) this.#hooks.http.send(this.#origin, waiting.request).then(waiting.resolve, waiting.reject);
-            this.#closedNow();
         });
         upgrade.on('timeout', () => upgrade.destroy(new Error(`No answer to the channel upgrade within ${Math.min(this.#timeout, 10_000)} ms`)));
         upgrade.on('error', error =>
         {
             if (this.#state !== 'connecting') return;
-            this.#state = 'closed';
-            this.#hooks.closed(this);
-            const queued = this.#queued;
-            this.#queued = [];
-            for (const waiting of queued) waiting.reject(new ConnectionRefused(this.#origin, { cause: error }));
-            this.#closedNow();
+            for (const waiting of this.#notMade()) waiting.reject(new ConnectionRefused(this.#origin, { cause: error }));
         });
         upgrade.end();
+    }
+
+    /** The channel will not be made: gives the requests that waited for it. */
+    #notMade(): Waiting[]
+    {
+        this.#state = 'closed';
+        this.#hooks.closed(this);
+        const queued = this.#queued;
+        this.#queued = [];
+        this.#closedNow();
+        return queued;
     }
 
     #onFrame(frame: Frame): void
