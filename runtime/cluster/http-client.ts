@@ -1,6 +1,7 @@
 import { Pool } from 'undici';
 
 import { RemoteCallFailed, RemoteCallTimedOut } from '../errors.js';
+import { rawHeader } from '../http/rpc-request.js';
 
 /**
  * HTTP between the processes of a cluster: pooled keep-alive connections per origin (undici), and
@@ -41,11 +42,7 @@ export function requestHeader(headers: HttpRequest['headers'], name: string): st
         const value = headers[name];
         return Array.isArray(value) ? value[0] : value;
     }
-    for (let index = 0; index < headers.length; index += 2)
-    {
-        if (headers[index].toLowerCase() === name) return headers[index + 1];
-    }
-    return undefined;
+    return rawHeader(headers, name);
 }
 
 /** Nothing reached the other process (connection refused, or not made in time): safe to send elsewhere. */

@@ -29,7 +29,8 @@ export interface HttpParts
 export interface HttpOptions
 {
     log: Logger;
-    bodyLimit?: number;
+    /** Largest request body, in bytes (DEFAULT_BODY_LIMIT unless the service says otherwise). */
+    bodyLimit: number;
 }
 
 /**
@@ -41,7 +42,7 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
     // While closing (and while a worker drains before it closes), answers end their connection, so that
     // keep-alive clients do not hold the process open, nor keep a connection it is about to close.
     const state = { closing: false };
-    const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+    const { bodyLimit } = options;
     const forward = forwarderOf(parts);
     const requestLog: FastifyBaseLogger = options.log;
 

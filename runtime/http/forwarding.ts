@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 
 import type { HttpAnswer, HttpRequest } from '../cluster/http-client.js';
 import { BadRequest, statusOf } from '../errors.js';
-import { encodeResult } from '../rpc/result-encoding.js';
+import { encodeFailure } from '../rpc/result-encoding.js';
 import { createClassResolver, serialize } from '../serialization/serializer.js';
 import { text, type ChannelAnswer, type ChannelRequestHandler } from './channel-server.js';
 import { CONNECTION_HEADERS } from './hop-headers.js';
@@ -45,27 +45,30 @@ export function forwardingServerFactory(options: ForwardingOptions): (fastify: (
     };
 }
 
-function forwardRpc(request: IncomingMessage, response: ServerResponse, options: ForwardingOptions): void
+/**
+ * Sends an RPC request on, whichever way it came (HTTP or a channel), and gives `answer` what came back;
+ * a failure to send it is answered as a worker would answer it. A callback rather than a promise of its
+ * own: a gateway does this for every request.
+ */
+function forwardCall(forward: Forward, method: string, path: string, rawHeaders: readonly string[], body: Buffer | undefined, answer: (answer: HttpAnswer | ChannelAnswer) => void): void
 {
-    const url = request.url ?? '/rpc/';
-    const fail = (error: unknown): void => sendRaw(response, rpcErrorAnswer(error, request.rawHeaders, url), options.state.closing);
-
-    const target = fqnOf(url);
+    const target = fqnOf(path);
     if ('problem' in target)
     {
-        fail(new BadRequest(target.problem));
-        request.resume();
+        answer(rpcErrorAnswer(new BadRequest(target.problem), rawHeaders, path));
         return;
     }
+    forward(target.fqn, { method, path, headers: rawPassedOn(rawHeaders), body }).then(answer, (error: unknown) => answer(rpcErrorAnswer(error, rawHeaders, path)));
+}
 
+function forwardRpc(request: IncomingMessage, response: ServerResponse, options: ForwardingOptions): void
+{
     const send = (body: Buffer | undefined): void =>
     {
-        options.forward(target.fqn, { method: request.method ?? 'GET', path: url, headers: rawPassedOn(request.rawHeaders), body }).then(
-            answer => sendRaw(response, answer, options.state.closing),
-            fail);
+        forwardCall(options.forward, request.method ?? 'GET', request.url ?? '/rpc/', request.rawHeaders, body, answer => sendRaw(response, answer, options.state.closing));
     };
 
-    if (!hasBody(request.rawHeaders))
+    if (rawHeader(request.rawHeaders, 'content-length') === undefined && rawHeader(request.rawHeaders, 'transfer-encoding') === undefined)
     {
         request.resume();
         send(undefined);
@@ -84,16 +87,6 @@ function forwardRpc(request: IncomingMessage, response: ServerResponse, options:
         else send(Buffer.concat(chunks));
     });
     request.on('error', () => response.destroy());
-}
-
-function hasBody(raw: readonly string[]): boolean
-{
-    for (let index = 0; index < raw.length; index += 2)
-    {
-        const name = raw[index].toLowerCase();
-        if (name === 'content-length' || name === 'transfer-encoding') return true;
-    }
-    return false;
 }
 
 /** The request's raw headers without those of its connection (Node builds `headers` only when asked). */
@@ -117,11 +110,8 @@ export function forwardingChannelHandler(forward: Forward): ChannelRequestHandle
     {
         const { method, path, rawHeaders, body } = request;
         if (!isRpcRequest(method, path)) return Promise.resolve(text(404, 'Not found'));
-        const target = fqnOf(path);
-        if ('problem' in target) return Promise.resolve(rpcErrorAnswer(new BadRequest(target.problem), rawHeaders, path));
-        return forward(target.fqn, { method, path, headers: rawPassedOn(rawHeaders), body: body.length === 0 ? undefined : body }).then(
-            answer => ({ status: answer.status, headers: answerHeaders(answer.headers, false), body: answer.body }),
-            (error: unknown) => rpcErrorAnswer(error, rawHeaders, path));
+        return new Promise(resolve => forwardCall(forward, method, path, rawHeaders, body.length === 0 ? undefined : body,
+            answer => resolve({ status: answer.status, headers: answerHeaders(answer.headers, false), body: answer.body })));
     };
 }
 
@@ -165,7 +155,6 @@ const noClasses = createClassResolver([], new Map());
 function rpcErrorAnswer(error: unknown, rawHeaders: readonly string[], path: string): ChannelAnswer
 {
     const serialized = rawHeader(rawHeaders, 'x-jitar-data-encoding') === 'serialized' || path.includes('serialize=true');
-    const message = error instanceof Error ? error.message : String(error);
-    const encoded = serialized ? encodeResult(error, value => serialize(value, noClasses)) : { contentType: 'text/plain', jitarContentType: 'text/plain', body: message };
+    const encoded = encodeFailure(error instanceof Error ? error : new Error(String(error)), serialized ? value => serialize(value, noClasses) : undefined);
     return { status: statusOf(error), headers: { 'content-type': encoded.contentType, 'x-jitar-content-type': encoded.jitarContentType }, body: encoded.body };
 }

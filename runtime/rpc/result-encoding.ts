@@ -28,6 +28,15 @@ export function encodeResult(result: unknown, serialize: ((value: unknown) => un
     }
 }
 
+/**
+ * Encodes a thrown error: its message as text, or the error in serialized form for a caller that reads
+ * serialized answers (another worker), so that it arrives there as its class.
+ */
+export function encodeFailure(error: Error, serialize: ((value: unknown) => unknown) | undefined): EncodedResult
+{
+    return serialize === undefined ? { contentType: 'text/plain', jitarContentType: 'text/plain', body: error.message } : encodeResult(error, serialize);
+}
+
 function json(value: unknown): EncodedResult
 {
     const body = JSON.stringify(value, (_key, item: unknown) => typeof item === 'bigint' ? item.toString() : item) ?? '';

@@ -5,7 +5,7 @@ import { runChain, type Middleware } from '../middleware/middleware.js';
 import { Request, type RequestHeaders } from '../middleware/request.js';
 import { Response } from '../middleware/response.js';
 import type { ArgumentValidator } from './argument-validator.js';
-import { encodeResult } from './result-encoding.js';
+import { encodeFailure, encodeResult } from './result-encoding.js';
 import { sameTrustKey } from './trust-key.js';
 import { compareVersions, parseVersion } from './versions.js';
 
@@ -211,10 +211,7 @@ export class RpcHandler
         const failed = status >= 400 && result instanceof Error;
         if (failed && status >= 500) this.#options.onServerError?.(result, call);
         const serialize = call.serialized ? this.#serialize : undefined;
-        // Errors answer their message as text, unless the caller reads serialized answers (another worker).
-        const encoded = failed && serialize === undefined
-            ? { contentType: 'text/plain', jitarContentType: 'text/plain', body: result.message }
-            : encodeResult(result, serialize);
+        const encoded = failed ? encodeFailure(result, serialize) : encodeResult(result, serialize);
         headers['content-type'] = encoded.contentType;
         headers['x-jitar-content-type'] = encoded.jitarContentType;
         return { status, headers, body: encoded.body };
