@@ -4,8 +4,8 @@ import { join } from 'node:path';
 
 import { chromium, type BrowserContext } from 'playwright-core';
 
-/** Debian's chromium, which .ci/run installs: no test tool downloads a browser. */
-const CHROMIUM = '/usr/bin/chromium';
+/** CHROMIUM_PATH, else Debian's chromium, which `npm test` installs when it can (scripts/ensure-chromium.mjs): no test tool downloads a browser. */
+const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 /** Nothing that would reach beyond 127.0.0.1 on its own: no updates, sync, QUIC or first-run pages. */
 const FLAGS = [
