@@ -16,7 +16,7 @@ export interface GatewayLinkOptions
     state: () => Promise<WorkerState>;
     /** Told every routing table the gateway answers with. */
     onRoutes: (routes: RoutingTable) => void;
-    log: { info(message: string): void; warn(message: string): void };
+    log: { debug(message: string): void; info(message: string): void; warn(message: string): void };
 }
 
 /** The least time between two early reports (refreshRoutes). */
@@ -147,7 +147,10 @@ export class GatewayLink
     #takeRoutes(body: Record<string, unknown> | undefined): void
     {
         const routes = body?.routes;
-        if (routes !== null && typeof routes === 'object' && !Array.isArray(routes)) this.#options.onRoutes(routes as RoutingTable);
+        if (routes === null || typeof routes !== 'object' || Array.isArray(routes)) return;
+        this.#options.onRoutes(routes as RoutingTable);
+        // Which workers this one calls directly changes with each table: worth seeing when debugging.
+        this.#options.log.debug(`Routes from gateway ${this.#options.gateway}: ${Object.keys(routes).length} procedure versions`);
     }
 
     #send(method: string, path: string, body?: object): Promise<HttpAnswer>

@@ -110,7 +110,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
                 reportInterval: config.reportInterval,
                 state: async () => await health.isHealthy() ? 'available' : 'unavailable',
                 onRoutes: routes => cluster.workers.update(routes),
-                log: { info: message => log.info(message), warn: message => log.warn(message) }
+                log: { debug: message => log.debug(message), info: message => log.info(message), warn: message => log.warn(message) }
             });
             link = gatewayLink;
             started = () => gatewayLink.start();

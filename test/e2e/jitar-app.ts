@@ -143,3 +143,17 @@ export function failingStart(root: string, service: string, env: Record<string, 
         child.once('exit', code => { clearTimeout(timer); resolve({ code, output }); });
     });
 }
+
+/**
+ * Waits for a state rather than for a time: polls `condition` until it holds, and fails naming `what`
+ * after `timeout` ms, which leaves room for a loaded machine.
+ */
+export async function waitUntil(condition: () => boolean | Promise<boolean>, what: string, timeout = 20_000): Promise<void>
+{
+    const deadline = Date.now() + timeout;
+    while (!await condition())
+    {
+        if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+        await new Promise(resolve => setTimeout(resolve, 20));
+    }
+}
