@@ -10,6 +10,8 @@ import type { AssetWhitelist } from '../services/asset-whitelist.js';
 import type { HealthChecks } from '../services/health-checks.js';
 import type { Logger } from '../services/service-logger.js';
 import { forwardingServerFactory, type Forward } from './forwarding.js';
+import { middlewareFailed, withMiddleware } from './forwarding-middleware.js';
+import type { Middleware } from '../middleware/middleware.js';
 import { addGatewayRoutes } from './gateway-routes.js';
 import { addProxyRoutes, type ProxyTargets } from './proxy-routes.js';
 import { formToObject, parseJsonBody, toRpcCall, unsupportedMediaType } from './rpc-request.js';
@@ -18,6 +20,8 @@ export interface HttpParts
 {
     /** Absent on services that serve no procedures (repository). */
     rpc?: RpcHandler;
+    /** What a gateway or proxy runs around the RPC requests it forwards (a standalone's or worker's is in its RpcHandler). */
+    middleware?: readonly Middleware[];
     /** Takes channels from gateways and other workers (services that serve procedures). */
     channels?: ChannelServer;
     health: HealthChecks;
@@ -43,7 +47,7 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
     // keep-alive clients do not hold the process open, nor keep a connection it is about to close.
     const state = { closing: false };
     const { bodyLimit } = options;
-    const forward = forwarderOf(parts);
+    const forward = forwarderOf(parts, options.log);
     const requestLog: FastifyBaseLogger = options.log;
 
     const server = Fastify({
@@ -138,12 +142,12 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
 /** Fastify's default body limit, which forwarded requests keep too. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
-/** How a gateway or proxy sends RPC requests on; undefined for services that answer them. */
-function forwarderOf(parts: HttpParts): Forward | undefined
+/** How a gateway or proxy sends RPC requests on, its middleware included; undefined for services that answer them. */
+function forwarderOf(parts: HttpParts, log: Logger): Forward | undefined
 {
-    const { gateway, proxy } = parts;
-    if (gateway !== undefined) return (fqn, request) => gateway.forward(fqn, request);
-    if (proxy !== undefined) return (_fqn, request) => proxy.rpcClient.send(proxy.targets.rpc, request);
+    const { gateway, proxy, middleware = [] } = parts;
+    if (gateway !== undefined) return withMiddleware(middleware, (fqn, request) => gateway.forward(fqn, request), middlewareFailed(log));
+    if (proxy !== undefined) return withMiddleware(middleware, (_fqn, request) => proxy.rpcClient.send(proxy.targets.rpc, request), middlewareFailed(log));
     return undefined;
 }
 

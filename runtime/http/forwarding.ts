@@ -5,7 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpAnswer, HttpRequest } from '../cluster/http-client.js';
 import { BadRequest, statusOf } from '../errors.js';
 import { encodeFailure } from '../rpc/result-encoding.js';
-import { createClassResolver, serialize } from '../serialization/serializer.js';
+import { createClassResolver, deserialize, serialize } from '../serialization/serializer.js';
 import { text, type ChannelAnswer, type ChannelRequestHandler } from './channel-server.js';
 import { CONNECTION_HEADERS } from './hop-headers.js';
 import { fqnOf, isRpcRequest, rawHeader } from './rpc-request.js';
@@ -116,7 +116,7 @@ export function forwardingChannelHandler(forward: Forward): ChannelRequestHandle
 }
 
 /** The answer's headers without those of its connection, nor the date (this server sets its own). */
-function answerHeaders(answered: HttpAnswer['headers'], closing: boolean): Record<string, string | string[]>
+export function answerHeaders(answered: HttpAnswer['headers'], closing: boolean): Record<string, string | string[]>
 {
     const headers: Record<string, string | string[]> = {};
     for (const name in answered)
@@ -149,12 +149,29 @@ export function forwardedRequest(request: FastifyRequest): HttpRequest
 const noClasses = createClassResolver([], new Map());
 
 /**
+ * Serializes what a forwarding process answers itself: it holds none of the app's classes, so only
+ * jitar's errors and the built-ins.
+ */
+export const serializeBuiltIns = (value: unknown): unknown => serialize(value, noClasses);
+
+/** Rebuilds what a forwarding process can: jitar's errors and the built-ins. */
+export const deserializeBuiltIns = (value: unknown): unknown => deserialize(value, noClasses);
+
+/** Whether the caller reads serialized answers (as a worker decides it). */
+export function wantsSerialized(headers: readonly string[] | Readonly<Record<string, string | string[]>>, path: string): boolean
+{
+    const encoding = isList(headers) ? rawHeader(headers, 'x-jitar-data-encoding') : headers['x-jitar-data-encoding'];
+    return encoding === 'serialized' || path.includes('serialize=true');
+}
+
+const isList = (headers: readonly string[] | Readonly<Record<string, string | string[]>>): headers is readonly string[] => Array.isArray(headers);
+
+/**
  * An RPC error answered by the forwarding process itself (no worker, a worker gone) as a worker would:
  * serialized when the caller reads serialized answers.
  */
 function rpcErrorAnswer(error: unknown, rawHeaders: readonly string[], path: string): ChannelAnswer
 {
-    const serialized = rawHeader(rawHeaders, 'x-jitar-data-encoding') === 'serialized' || path.includes('serialize=true');
-    const encoded = encodeFailure(error instanceof Error ? error : new Error(String(error)), serialized ? value => serialize(value, noClasses) : undefined);
+    const encoded = encodeFailure(error instanceof Error ? error : new Error(String(error)), wantsSerialized(rawHeaders, path) ? serializeBuiltIns : undefined);
     return { status: statusOf(error), headers: { 'content-type': encoded.contentType, 'x-jitar-content-type': encoded.jitarContentType }, body: encoded.body };
 }

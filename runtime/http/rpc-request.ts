@@ -66,6 +66,12 @@ export class BodyError extends Error
     {
         super(message);
     }
+
+    /** Read by statusOf: thrown where middleware reads a forwarded request's arguments, it is answered with this status. */
+    get status(): number
+    {
+        return this.statusCode;
+    }
 }
 
 /** A JSON body; prototype keys are refused, and the message says what is wrong (Fastify's says only "not valid JSON"). */

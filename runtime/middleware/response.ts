@@ -4,13 +4,24 @@ import { HeaderMap } from './header-map.js';
 export class Response
 {
     status: number;
-    result: unknown;
+    #result: unknown;
     #headers: HeaderMap | undefined;
 
     constructor(status: number, result: unknown)
     {
         this.status = status;
-        this.result = result;
+        this.#result = result;
+    }
+
+    /** An accessor rather than a field, so that a forwarding service can decode the answer only when middleware reads it. */
+    get result(): unknown
+    {
+        return this.#result;
+    }
+
+    set result(value: unknown)
+    {
+        this.#result = value;
     }
 
     get headers(): Record<string, string>

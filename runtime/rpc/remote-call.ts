@@ -83,7 +83,7 @@ function parseJson(body: string): unknown
 }
 
 /** An error with the status a remote process answered with (JitarError's status is fixed per class). */
-function errorWithStatus(status: number, message: string): JitarError
+export function errorWithStatus(status: number, message: string): JitarError
 {
     const error = new JitarError(message);
     Object.defineProperty(error, 'status', { value: status, enumerable: false });

@@ -37,6 +37,29 @@ export function encodeFailure(error: Error, serialize: ((value: unknown) => unkn
     return serialize === undefined ? { contentType: 'text/plain', jitarContentType: 'text/plain', body: error.message } : encodeResult(error, serialize);
 }
 
+/** An answer as a service sends it: status, headers and body. */
+export interface EncodedAnswer
+{
+    status: number;
+    headers: Record<string, string>;
+    body: string;
+}
+
+/**
+ * A middleware Response's status and result as an answer, as every service makes it: a `location` header
+ * redirects (302), a 204 has no body, an Error with a failing status is a failure. `headers` is the
+ * answer's own object, completed here with the content types.
+ */
+export function encodeAnswer(status: number, result: unknown, headers: Record<string, string>, serialize: ((value: unknown) => unknown) | undefined): EncodedAnswer
+{
+    if (headers.location !== undefined) return { status: 302, headers, body: '' };
+    if (status === 204) return { status: 204, headers, body: '' };
+    const encoded = status >= 400 && result instanceof Error ? encodeFailure(result, serialize) : encodeResult(result, serialize);
+    headers['content-type'] = encoded.contentType;
+    headers['x-jitar-content-type'] = encoded.jitarContentType;
+    return { status, headers, body: encoded.body };
+}
+
 function json(value: unknown): EncodedResult
 {
     const body = JSON.stringify(value, (_key, item: unknown) => typeof item === 'bigint' ? item.toString() : item) ?? '';

@@ -5,7 +5,7 @@ import { runChain, type Middleware } from '../middleware/middleware.js';
 import { Request, type RequestHeaders } from '../middleware/request.js';
 import { Response } from '../middleware/response.js';
 import type { ArgumentValidator } from './argument-validator.js';
-import { encodeFailure, encodeResult } from './result-encoding.js';
+import { encodeAnswer, type EncodedAnswer } from './result-encoding.js';
 import { sameTrustKey } from './trust-key.js';
 import { compareVersions, parseVersion } from './versions.js';
 
@@ -26,12 +26,7 @@ export interface RpcCall
     mode: 'call' | 'dry-run' | 'preflight';
 }
 
-export interface RpcAnswer
-{
-    status: number;
-    headers: Record<string, string>;
-    body: string;
-}
+export type RpcAnswer = EncodedAnswer;
 
 /** Turns values into their serialized form and back; the serialization module implements it. */
 export interface ValueCodec
@@ -205,16 +200,8 @@ export class RpcHandler
     /** `headers` is the answer's own object, completed here. */
     #answer(status: number, result: unknown, headers: Record<string, string>, call: RpcCall): RpcAnswer
     {
-        if (headers.location !== undefined) return { status: 302, headers, body: '' };
-        if (status === 204) return { status: 204, headers, body: '' };
-
-        const failed = status >= 400 && result instanceof Error;
-        if (failed && status >= 500) this.#options.onServerError?.(result, call);
-        const serialize = call.serialized ? this.#serialize : undefined;
-        const encoded = failed ? encodeFailure(result, serialize) : encodeResult(result, serialize);
-        headers['content-type'] = encoded.contentType;
-        headers['x-jitar-content-type'] = encoded.jitarContentType;
-        return { status, headers, body: encoded.body };
+        if (status >= 500 && result instanceof Error && headers.location === undefined) this.#options.onServerError?.(result, call);
+        return encodeAnswer(status, result, headers, call.serialized ? this.#serialize : undefined);
     }
 
     readonly #serialize = (value: unknown): unknown => this.#options.codec.serialize(value);

@@ -7,9 +7,12 @@ import { EnvFileError, findEnvFile, readEnvFile } from './env-file.js';
  * A service file (`jitar start --service=services/x.json`), read, checked and normalized.
  *
  * Root: `url` (required), `setUp`, `tearDown`, `healthChecks`, `middleware` (or `middlewares`), the
- * optional `remoteWorker` thresholds (used by a gateway), and exactly one service key: `standalone`,
- * `worker`, `gateway`, `repository` or `proxy`. `${VAR}` in any string value is replaced from the
- * environment, then from the `.env` file. Every mistake stops the load with one ServiceConfigError.
+ * optional `remoteWorker` thresholds, and exactly one service key: `standalone`, `worker`, `gateway`,
+ * `repository` or `proxy`. Every kind uses `url`, `setUp`, `tearDown` and `healthChecks`; `middleware`
+ * runs around the RPC requests a standalone or worker answers and a gateway or proxy forwards (a
+ * repository serves none), and only a gateway uses `remoteWorker`. A root key the kind does not use is
+ * an error, not ignored. `${VAR}` in any string value is replaced from the environment, then from the
+ * `.env` file. Every mistake stops the load with one ServiceConfigError.
  */
 
 export type ServiceKind = 'standalone' | 'worker' | 'gateway' | 'repository' | 'proxy';
@@ -249,6 +252,15 @@ const SERVICE_ALIASES: Readonly<Record<ServiceKind, Readonly<Record<string, stri
 };
 const REMOTE_WORKER_KEYS = ['unavailableThreshold', 'stoppedThreshold'] as const;
 
+/**
+ * Root keys that only some kinds use (the others are used by all), with what the message tells a file
+ * of another kind: a setting that would do nothing there must not look as if it did something.
+ */
+const KIND_ROOT_KEYS: Readonly<Record<string, { usedBy: readonly ServiceKind[]; otherwise: string }>> = {
+    middleware: { usedBy: ['standalone', 'worker', 'gateway', 'proxy'], otherwise: 'it serves no RPC requests for middleware to run around, so remove the key' },
+    remoteWorker: { usedBy: ['gateway'], otherwise: 'only a gateway uses it (when it counts its workers unavailable and stopped), so move it to the gateway\'s service file' }
+};
+
 const isObject = (value: Json | undefined): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** One object of the file, with its aliases resolved: `get` answers by canonical name, `keyOf` tells the name the file used. */
@@ -273,6 +285,11 @@ class ServiceReader
         if (kinds.length === 0) this.fail(undefined, `no service key; give exactly one of ${SERVICE_KINDS.join(', ')}`);
         if (kinds.length > 1) this.fail(kinds[1], `several service keys (${quoteList(kinds)}); a file configures one service, so keep exactly one of them`);
         const kind = kinds[0];
+        for (const [name, { usedBy, otherwise }] of Object.entries(KIND_ROOT_KEYS))
+        {
+            const key = top.keyOf(name);
+            if (!usedBy.includes(kind) && Object.hasOwn(root, key)) this.fail(key, `'${key}' is not used by a ${kind} service; ${otherwise}`);
+        }
 
         const url = top.get('url');
         if (url === undefined) this.fail('url', `missing required key 'url' (where this service listens, such as "http://127.0.0.1:3000")`);
@@ -288,13 +305,6 @@ class ServiceReader
             tearDown: this.modules(top, 'tearDown'),
             healthChecks: this.modules(top, 'healthChecks'),
             middleware: this.modules(top, 'middleware')
-        };
-
-        const remoteWorkerValue = top.get('remoteWorker');
-        const remoteWorker = remoteWorkerValue === undefined ? undefined : this.section(this.object(remoteWorkerValue, 'remoteWorker'), 'remoteWorker', REMOTE_WORKER_KEYS, {});
-        const thresholds = {
-            unavailableThreshold: remoteWorker === undefined ? SERVICE_DEFAULTS.unavailableThreshold : this.milliseconds(remoteWorker, 'unavailableThreshold', SERVICE_DEFAULTS.unavailableThreshold),
-            stoppedThreshold: remoteWorker === undefined ? SERVICE_DEFAULTS.stoppedThreshold : this.milliseconds(remoteWorker, 'stoppedThreshold', SERVICE_DEFAULTS.stoppedThreshold)
         };
 
         const service = this.section(this.object(root[kind], kind), kind, SERVICE_KEYS[kind], SERVICE_ALIASES[kind]);
@@ -322,7 +332,7 @@ class ServiceReader
                     monitorInterval: this.milliseconds(service, 'monitorInterval', SERVICE_DEFAULTS.monitorInterval),
                     trustKey: this.trustKey(service),
                     requestTimeout: this.milliseconds(service, 'requestTimeout', SERVICE_DEFAULTS.requestTimeout),
-                    ...thresholds
+                    ...this.thresholds(top)
                 };
             case 'repository':
                 return { kind, ...common, ...this.assets(service) };
@@ -431,6 +441,17 @@ class ServiceReader
     private trustKey(section: Section): string | undefined
     {
         return this.optionalString(section, 'trustKey');
+    }
+
+    /** A gateway's root `remoteWorker`. */
+    private thresholds(top: Section): Pick<GatewayServiceConfig, 'unavailableThreshold' | 'stoppedThreshold'>
+    {
+        const value = top.get('remoteWorker');
+        const remoteWorker = value === undefined ? undefined : this.section(this.object(value, 'remoteWorker'), 'remoteWorker', REMOTE_WORKER_KEYS, {});
+        return {
+            unavailableThreshold: remoteWorker === undefined ? SERVICE_DEFAULTS.unavailableThreshold : this.milliseconds(remoteWorker, 'unavailableThreshold', SERVICE_DEFAULTS.unavailableThreshold),
+            stoppedThreshold: remoteWorker === undefined ? SERVICE_DEFAULTS.stoppedThreshold : this.milliseconds(remoteWorker, 'stoppedThreshold', SERVICE_DEFAULTS.stoppedThreshold)
+        };
     }
 
     private assets(section: Section): AssetSettings

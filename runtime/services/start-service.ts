@@ -19,6 +19,7 @@ import { rpcChannelHandler } from '../http/channel-rpc.js';
 import { ChannelServer } from '../http/channel-server.js';
 import { createHttpServer, DEFAULT_BODY_LIMIT, type HttpParts } from '../http/fastify-server.js';
 import { forwardingChannelHandler } from '../http/forwarding.js';
+import { middlewareFailed, withMiddleware } from '../http/forwarding-middleware.js';
 import type { Manifest } from '../manifest.js';
 import { isMiddleware, type Middleware } from '../middleware/middleware.js';
 import { ArgumentValidator } from '../rpc/argument-validator.js';
@@ -70,7 +71,8 @@ export async function startService(options: StartOptions): Promise<RunningServic
     for (const path of config.setUp) await importAppModule(target, path, 'setUp');
 
     const health = new HealthChecks(await loadAll(target, config.healthChecks, 'Health check', isHealthCheck));
-    const parts: HttpParts = { health };
+    const middleware = await loadAll<Middleware>(target, config.middleware, 'Middleware', isMiddleware);
+    const parts: HttpParts = { health, middleware };
     // What the service has to do once it listens, and around closing, besides closing the server.
     let started: () => Promise<void> = async () => undefined;
     let beforeClose: () => Promise<void> = async () => undefined;
@@ -93,7 +95,6 @@ export async function startService(options: StartOptions): Promise<RunningServic
         for (const segment of segments) local.register(segment);
         runtime = local;
         const validator = new ArgumentValidator(manifest, manifest.procedures.filter(procedure => local.holds(procedure.fqn, procedure.version)), isInstanceOf(resolver));
-        const middleware = await loadAll<Middleware>(target, config.middleware, 'Middleware', isMiddleware);
         const rpc = new RpcHandler(manifest, local, validator, {
             trustKey: config.trustKey, middleware, codec,
             withHeaders: cluster === undefined ? undefined : runWithHeaders,
@@ -134,7 +135,8 @@ export async function startService(options: StartOptions): Promise<RunningServic
         const gateway = new Gateway(registry, client, config.trustKey);
         parts.gateway = gateway;
         // Proxies and workers that call through the gateway send over channels too.
-        parts.channels = new ChannelServer({ handle: forwardingChannelHandler((fqn, request) => gateway.forward(fqn, request)), bodyLimit, log });
+        const forward = withMiddleware(middleware, (fqn, request) => gateway.forward(fqn, request), middlewareFailed(log));
+        parts.channels = new ChannelServer({ handle: forwardingChannelHandler(forward), bodyLimit, log });
         const monitor = setInterval(() => registry.monitor(), config.monitorInterval);
         monitor.unref();
         afterClose = async () =>

@@ -487,3 +487,49 @@ describe('errors', () =>
         expect(failure({ ...URL_ONLY, ...fields })).toBe(`services/test.json: ${expected}`);
     });
 });
+
+describe('root keys by service kind', () =>
+{
+    const SERVICES = {
+        standalone: { standalone: { segments: ['a'] } },
+        worker: { worker: { segments: ['a'] } },
+        gateway: { gateway: {} },
+        repository: { repository: {} },
+        proxy: { proxy: { gateway: 'http://g:2000' } }
+    } as const;
+    const KINDS = Object.keys(SERVICES) as (keyof typeof SERVICES)[];
+
+    test.each(KINDS)('a %s uses url, setUp, tearDown and healthChecks', kind =>
+    {
+        expect(load({ ...URL_ONLY, setUp: ['./up'], tearDown: ['./down'], healthChecks: ['./db'], ...SERVICES[kind] }))
+            .toMatchObject({ kind, setUp: ['./up'], tearDown: ['./down'], healthChecks: ['./db'] });
+    });
+
+    test.each(['standalone', 'worker', 'gateway', 'proxy'] as const)('a %s runs middleware', kind =>
+    {
+        expect(load({ ...URL_ONLY, middleware: ['./auth', './cors'], ...SERVICES[kind] })).toMatchObject({ kind, middleware: ['./auth', './cors'] });
+        expect(load({ ...URL_ONLY, middlewares: ['./cors'], ...SERVICES[kind] })).toMatchObject({ kind, middleware: ['./cors'] });
+    });
+
+    test('a repository refuses middleware, named as the file writes it, even an empty list', () =>
+    {
+        const expected = (key: string): string => `services/repo.json: '${key}' is not used by a repository service; it serves no RPC requests for middleware to run around, so remove the key`;
+        expect(failure({ ...URL_ONLY, middleware: ['./cors'], repository: {} }, {}, 'repo.json')).toBe(expected('middleware'));
+        expect(failure({ ...URL_ONLY, middlewares: ['./cors'], repository: {} }, {}, 'repo.json')).toBe(expected('middlewares'));
+        expect(failure({ ...URL_ONLY, middleware: [], repository: {} }, {}, 'repo.json')).toBe(expected('middleware'));
+    });
+
+    test.each(['standalone', 'worker', 'repository', 'proxy'] as const)('a %s refuses remoteWorker', kind =>
+    {
+        expect(failure({ ...URL_ONLY, remoteWorker: { unavailableThreshold: 2000 }, ...SERVICES[kind] }, {}, `${kind}.json`))
+            .toBe(`services/${kind}.json: 'remoteWorker' is not used by a ${kind} service; only a gateway uses it (when it counts its workers unavailable and stopped), so move it to the gateway's service file`);
+    });
+
+    test('the unused key is named before what is wrong inside it', () =>
+    {
+        expect(failure({ ...URL_ONLY, remoteWorker: 'soon', worker: { segments: ['a'] } }))
+            .toBe(`services/test.json: 'remoteWorker' is not used by a worker service; only a gateway uses it (when it counts its workers unavailable and stopped), so move it to the gateway's service file`);
+        expect(failure({ ...URL_ONLY, middleware: 7, repository: {} }))
+            .toBe(`services/test.json: 'middleware' is not used by a repository service; it serves no RPC requests for middleware to run around, so remove the key`);
+    });
+});
