@@ -10,7 +10,7 @@ interface PackResult
 
 function isPackResults(value: unknown): value is PackResult[]
 {
-    return Array.isArray(value) && value.every(entry => typeof entry === 'object' && entry !== null && typeof (entry as { filename?: unknown }).filename === 'string');
+    return Array.isArray(value) && value.every(entry => typeof entry === 'object' && entry !== null && 'filename' in entry && typeof entry.filename === 'string');
 }
 
 /**
@@ -20,13 +20,13 @@ function isPackResults(value: unknown): value is PackResult[]
  */
 export function packPackage(packageRoot: string, destination: string): string
 {
-    // A clone's lib/ comes from its `npm install` (the prepare script); without it the tarball would be empty.
+    // A clone's lib/ comes from its `npm install` (the prepare script); without it the tarball holds no code.
     if (!existsSync(join(packageRoot, 'lib/runtime/index.js'))) throw new Error(`jitar in '${packageRoot}' is not built (no lib/): run npm install (or npm run build) there first`);
 
     mkdirSync(destination, { recursive: true });
     // --ignore-scripts: packing must not rebuild lib/ (a build needs jitar's devDependencies, which an
-    // installed jitar has not got); the folder is given as a path so that no npm_config_* setting of a
-    // surrounding `npx` can make npm pack another project.
+    // installed jitar has not got). The folder is named rather than left to npm's idea of the current
+    // project, which settings passed down by a surrounding npx or npm script could change.
     const pack = spawnSync('npm', ['pack', packageRoot, '--ignore-scripts', '--json', '--pack-destination', destination], { cwd: destination, encoding: 'utf8' });
     if (pack.error !== undefined) throw new Error(`Could not run npm to pack jitar: ${pack.error.message}`);
     if (pack.status !== 0) throw new Error(`npm pack of jitar in '${packageRoot}' failed:\n${pack.stderr.trim()}`);

@@ -200,12 +200,12 @@ for (const [template, frontEnd, pageTools] of [['react', ['react', 'react-dom'],
             // findPerson takes a name (a string); in vue, a mistake in the template is caught as well.
             const mistakes: [string, string][] = template === 'react'
                 ? [['findPerson(name)', 'findPerson(42)']]
-                : [['findPerson(name.value)', 'findPerson(42)'], ['{{ answer }}', '{{ answer.toFixed(2) }}']];
+                : [['findPerson(name.value)', 'findPerson(42)'], ['{{ answer }}', '{{ answer.introduce() }}']];
             const { run, lines } = buildWithMistakes(starter.root, page, mistakes);
             const output = run.stdout + run.stderr;
             expect(run.status).not.toBe(0);
             expect(output).toMatch(new RegExp(`${page}\\(${lines[0]},\\d+\\): error TS2345: Argument of type 'number' is not assignable to parameter of type 'string'`));
-            if (template === 'vue') expect(output).toMatch(new RegExp(`${page}\\(${lines[1]},\\d+\\): error TS2339: Property 'toFixed' does not exist on type 'string'`));
+            if (template === 'vue') expect(output).toMatch(new RegExp(`${page}\\(${lines[1]},\\d+\\): error TS2339: Property 'introduce' does not exist on type 'string'`));
             // The page is checked before Vite bundles it.
             expect(existsSync(join(starter.root, 'dist/web'))).toBe(false);
         }, 180_000);
