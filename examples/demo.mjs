@@ -1,5 +1,6 @@
-// npm run demo: builds the guestbook (server with jitar-compile, page with Vite and jitar/vite), shows its
-// procedures, and starts its standalone, which serves the page and the procedures on one port.
+// npm run demo: builds the guestbook with its own build script (server with jitar-compile; page type-checked
+// with tsc, then bundled by Vite with jitar/vite), shows its procedures, and starts its standalone, which
+// serves the page and the procedures on one port.
 // Usage: node examples/demo.mjs   (after npm run build)
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -27,8 +28,9 @@ const run = (script, args, cwd = app) =>
     const result = spawnSync(process.execPath, [join(repository, script), ...args], { cwd, stdio: 'inherit' });
     if (result.status !== 0) process.exit(result.status ?? 1);
 };
-run('lib/cli/jitar-compile.js', []);
-run('node_modules/vite/bin/vite.js', ['build', '--logLevel=warn']);
+// npm puts the example's node_modules/.bin and this repository's on the PATH: jitar-compile, tsc and vite.
+const built = spawnSync('npm', ['run', 'build', '--silent'], { cwd: app, stdio: 'inherit' });
+if (built.status !== 0) process.exit(built.status ?? 1);
 run('examples/show-manifest.mjs', ['examples/guestbook'], repository);
 
 const port = process.env.PORT ?? '3000';

@@ -82,10 +82,16 @@ export interface JitarProcess
 }
 
 /** Starts `jitar start` for a service file of the app and waits until it answers on /health; `env.PORT` picks the port. */
-export async function startJitar(root: string, service: string, env: Record<string, string> = {}, args: string[] = []): Promise<JitarProcess>
+export function startJitar(root: string, service: string, env: Record<string, string> = {}, args: string[] = []): Promise<JitarProcess>
+{
+    return startJitarCommand(JITAR, root, service, env, args);
+}
+
+/** As startJitar, with another jitar command: an app's own node_modules/.bin/jitar, say. */
+export async function startJitarCommand(command: string, root: string, service: string, env: Record<string, string> = {}, args: string[] = []): Promise<JitarProcess>
 {
     const port = env.PORT === undefined ? await freePort() : Number(env.PORT);
-    const child = spawn(process.execPath, [JITAR, 'start', `--service=${service}`, ...args], {
+    const child = spawn(process.execPath, [command, 'start', `--service=${service}`, ...args], {
         cwd: root, env: { ...process.env, PORT: String(port), ...env }, stdio: ['ignore', 'pipe', 'pipe']
     });
     let output = '';
