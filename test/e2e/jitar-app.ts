@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { Agent, fetch as undiciFetch } from 'undici';
+
 import { runCli } from '../cli/run-cli.js';
 import { fixtureApp } from '../compiler/fixture-apps.js';
 
@@ -81,8 +83,14 @@ export interface JitarProcess
     stop(): Promise<number | null>;
 }
 
+export interface StartJitarOptions
+{
+    /** The service serves https with a certificate this CA (PEM) signed: /health is asked over https, trusting it. */
+    ca?: Buffer;
+}
+
 /** Starts `jitar start` for a service file of the app and waits until it answers on /health; `env.PORT` picks the port. */
-export async function startJitar(root: string, service: string, env: Record<string, string> = {}, args: string[] = []): Promise<JitarProcess>
+export async function startJitar(root: string, service: string, env: Record<string, string> = {}, args: string[] = [], options: StartJitarOptions = {}): Promise<JitarProcess>
 {
     const port = env.PORT === undefined ? await freePort() : Number(env.PORT);
     const child = spawn(process.execPath, [JITAR, 'start', `--service=${service}`, ...args], {
@@ -92,7 +100,9 @@ export async function startJitar(root: string, service: string, env: Record<stri
     child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
     child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
     const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)));
-    const url = `http://127.0.0.1:${port}`;
+    const url = `${options.ca === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
+    const trusting = options.ca === undefined ? undefined : new Agent({ connect: { ca: options.ca } });
+    const healthy = async (): Promise<boolean> => (trusting === undefined ? await fetch(`${url}/health`) : await undiciFetch(`${url}/health`, { dispatcher: trusting })).ok;
 
     const deadline = Date.now() + 20_000;
     for (;;)
@@ -100,7 +110,7 @@ export async function startJitar(root: string, service: string, env: Record<stri
         if (child.exitCode !== null) throw new Error(`jitar start exited with ${child.exitCode}:\n${output}`);
         try
         {
-            if ((await fetch(`${url}/health`)).ok) break;
+            if (await healthy()) break;
         }
         catch
         {
@@ -109,6 +119,7 @@ export async function startJitar(root: string, service: string, env: Record<stri
         if (Date.now() > deadline) throw new Error(`jitar start did not answer within 20 s:\n${output}`);
         await new Promise(resolve => setTimeout(resolve, 50));
     }
+    await trusting?.destroy();
 
     return {
         url, process: child, output: () => output,
