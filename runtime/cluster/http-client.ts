@@ -2,7 +2,7 @@ import { Pool } from 'undici';
 
 import { RemoteCallFailed, RemoteCallTimedOut } from '../errors.js';
 import { rawHeader } from '../http/rpc-request.js';
-import { tlsRejection } from './tls-rejection.js';
+import { isCertificateRejection, tlsRejection } from './tls-rejection.js';
 
 /**
  * HTTP between the processes of a cluster: pooled keep-alive connections per origin (undici), and
@@ -149,7 +149,7 @@ function classify(error: unknown, origin: string, timeout: number): Error
     const code = errorCode(error);
     if (code !== undefined && NOT_CONNECTED.has(code)) return new ConnectionRefused(origin, { cause: error });
     // A connection reset while it was being made (the process died with it in its backlog) sent nothing.
-    if (isResetWhileConnecting(error) || tlsRejection(error) !== undefined) return new ConnectionRefused(origin, { cause: error });
+    if (isResetWhileConnecting(error) || isCertificateRejection(error)) return new ConnectionRefused(origin, { cause: error });
     if (code !== undefined && TIMED_OUT.has(code)) return new RemoteCallTimedOut(`${origin} did not answer within ${timeout} ms`, { cause: error });
     const reason = error instanceof Error ? error.message : String(error);
     return new RemoteCallFailed(`The connection to ${origin} failed during the request: ${reason}`, { cause: error });
