@@ -305,7 +305,7 @@ class ServiceReader
             tearDown: this.modules(top, 'tearDown'),
             healthChecks: this.modules(top, 'healthChecks'),
             middleware: this.modules(top, 'middleware'),
-            tls: this.tls(top, address.url, address.host)
+            tls: this.tls(top, address.url, address.host, nonCaller(kind, root[kind]))
         };
 
         const remoteWorkerValue = top.get('remoteWorker');
@@ -507,7 +507,7 @@ class ServiceReader
     }
 
     /** The root `tls` section: required by an https:// url, refused with an http:// one (it would be ignored there). */
-    private tls(top: Section, url: string, host: string): TlsFiles | undefined
+    private tls(top: Section, url: string, host: string, nonCaller: string | undefined): TlsFiles | undefined
     {
         const value = top.get('tls');
         if (url.startsWith('http:'))
@@ -525,7 +525,9 @@ class ServiceReader
             ?? this.fail('tls.key', `missing required key 'key' in 'tls' (the certificate's private key: a PEM file relative to the app root, such as "./certs/server.key")`);
         const mismatch = keyPairProblem(cert.pem, key.pem);
         if (mismatch !== undefined) this.fail('tls.key', `'tls.key' names ${this.shown(key.path)}, which ${mismatch} in 'tls.cert' (${this.shown(cert.path)})`);
-        return { cert, key, ca: this.pemFile(section, 'ca', certificatesProblem) };
+        const ca = this.pemFile(section, 'ca', certificatesProblem);
+        if (ca !== undefined && nonCaller !== undefined) this.fail('tls.ca', `'tls.ca' says which CA to trust when calling other https services, and ${nonCaller} calls none; remove it`);
+        return { cert, key, ca };
     }
 
     /** The PEM file named by `tls.<name>` (relative to the app root), read and checked; undefined when the key is absent. */
@@ -585,6 +587,14 @@ class ServiceReader
 // Helpers
 
 const join = (path: string, key: string): string => path === '' ? key : `${path}.${key}`;
+
+/** What the service is when it calls no other service, for a message ("a standalone"); undefined when it calls some. */
+function nonCaller(kind: ServiceKind, service: Json | undefined): string | undefined
+{
+    if (kind === 'gateway' || kind === 'proxy') return undefined;
+    if (kind === 'worker') return isObject(service) && service.gateway !== undefined ? undefined : 'a worker without a gateway';
+    return `a ${kind}`;
+}
 
 /** `'a'`, `'a' and 'b'`, `'a', 'b' and 'c'`. */
 function quoteList(items: readonly string[]): string

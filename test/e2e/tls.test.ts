@@ -28,7 +28,8 @@ const SERVICES: Record<string, object> = {
     'tls-worker-stock.json': { url: 'https://127.0.0.1:${PORT}', tls: TLS, middleware: ['./auth/userFromHeader'], worker: { gateway: '${GATEWAY}', segments: ['stock'], reportInterval: 200 } },
     // Trusts only Node's default CAs (and NODE_EXTRA_CA_CERTS), not the run's.
     'tls-worker-stock-no-ca.json': { url: 'https://127.0.0.1:${PORT}', tls: { cert: TLS.cert, key: TLS.key }, worker: { gateway: '${GATEWAY}', segments: ['stock'], reportInterval: 200 } },
-    'tls-repository.json': { url: 'https://127.0.0.1:${PORT}', tls: TLS, repository: { assets: ['*.html'], assetRoot: './public' } },
+    // A repository calls no one: its tls names no ca.
+    'tls-repository.json': { url: 'https://127.0.0.1:${PORT}', tls: { cert: TLS.cert, key: TLS.key }, repository: { assets: ['*.html'], assetRoot: './public' } },
     'tls-proxy.json': { url: 'https://127.0.0.1:${PORT}', tls: TLS, proxy: { gateway: '${GATEWAY}', repository: '${REPOSITORY}' } },
     'https-without-tls.json': { url: 'https://127.0.0.1:${PORT}', gateway: {} },
     'tls-on-http.json': { url: 'http://127.0.0.1:${PORT}', tls: TLS, gateway: {} },

@@ -530,10 +530,24 @@ describe('tls', () =>
     test('ca is optional (Node\'s default CAs are trusted then), and every kind takes tls', () =>
     {
         expect(load({ ...HTTPS, tls: tlsOf(certificates(), false), gateway: {} }).tls?.ca).toBeUndefined();
-        for (const service of [{ standalone: { segments: ['a'] } }, { worker: { segments: ['a'], gateway: 'https://127.0.0.1:2000' } }, { repository: {} }, { proxy: { gateway: 'https://127.0.0.1:2000' } }])
+        for (const service of [{ worker: { segments: ['a'], gateway: 'https://127.0.0.1:2000' } }, { proxy: { gateway: 'https://127.0.0.1:2000' } }])
         {
-            expect(load({ ...HTTPS, tls: tlsOf(certificates()), ...service }).tls?.cert.path).toBe(certificates().cert);
+            expect(load({ ...HTTPS, tls: tlsOf(certificates()), ...service }).tls?.ca?.path).toBe(certificates().ca);
         }
+        for (const service of [{ standalone: { segments: ['a'] } }, { repository: {} }])
+        {
+            expect(load({ ...HTTPS, tls: tlsOf(certificates(), false), ...service }).tls?.cert.path).toBe(certificates().cert);
+        }
+    });
+
+    test('ca is refused where the service calls no other service, since it would be ignored', () =>
+    {
+        expect(failure({ ...HTTPS, tls: tlsOf(certificates()), standalone: { segments: ['a'] } }))
+            .toBe(`services/test.json: 'tls.ca' says which CA to trust when calling other https services, and a standalone calls none; remove it`);
+        expect(failure({ ...HTTPS, tls: tlsOf(certificates()), repository: {} }))
+            .toBe(`services/test.json: 'tls.ca' says which CA to trust when calling other https services, and a repository calls none; remove it`);
+        expect(failure({ ...HTTPS, tls: tlsOf(certificates()), worker: { segments: ['a'] } }))
+            .toBe(`services/test.json: 'tls.ca' says which CA to trust when calling other https services, and a worker without a gateway calls none; remove it`);
     });
 
     test('paths come from variables like any string', () =>
