@@ -58,7 +58,10 @@ export function certificatesProblem(pem: Buffer): string | undefined
 /** Why `pem` is not an unencrypted PEM private key; undefined when it is. */
 export function privateKeyProblem(pem: Buffer): string | undefined
 {
-    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pem.toString('latin1'))) return 'holds no PEM private key (a block from -----BEGIN PRIVATE KEY----- to -----END PRIVATE KEY-----)';
+    const text = pem.toString('latin1');
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text)) return 'holds no PEM private key (a block from -----BEGIN PRIVATE KEY----- to -----END PRIVATE KEY-----)';
+    // jitar takes no passphrase: it would have to be written down next to the key anyway.
+    if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(text)) return 'holds an encrypted private key; jitar takes an unencrypted one (openssl pkey -in encrypted.key -out plain.key)';
     try
     {
         createPrivateKey(pem);
@@ -66,8 +69,6 @@ export function privateKeyProblem(pem: Buffer): string | undefined
     }
     catch (error)
     {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ERR_MISSING_PASSPHRASE') return 'holds an encrypted private key; jitar takes an unencrypted one (openssl pkey -in it -out a new file)';
         return `holds a private key that cannot be read (${(error as Error).message})`;
     }
 }

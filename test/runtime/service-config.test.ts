@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -618,6 +619,9 @@ describe('tls', () =>
         expect(failure({ ...HTTPS, tls: { ...files, cert: './certs/truncated.crt' }, gateway: {} })).toMatch(/^services\/test\.json: 'tls\.cert' names certs\/truncated\.crt, which holds a certificate that cannot be read \(.+\)$/);
         expect(failure({ ...HTTPS, tls: { ...files, key: './certs/server.crt' }, gateway: {} }))
             .toBe(`services/test.json: 'tls.key' names certs/server.crt, which holds no PEM private key (a block from -----BEGIN PRIVATE KEY----- to -----END PRIVATE KEY-----)`);
+        execFileSync('openssl', ['pkey', '-in', join(dir, 'certs/server.key'), '-aes256', '-passout', 'pass:secret', '-out', join(dir, 'certs/encrypted.key')]);
+        expect(failure({ ...HTTPS, tls: { ...files, key: './certs/encrypted.key' }, gateway: {} }))
+            .toBe(`services/test.json: 'tls.key' names certs/encrypted.key, which holds an encrypted private key; jitar takes an unencrypted one (openssl pkey -in encrypted.key -out plain.key)`);
         expect(failure({ ...HTTPS, tls: { ...files, ca: './certs/garbage.pem' }, gateway: {} }))
             .toBe(`services/test.json: 'tls.ca' names certs/garbage.pem, which holds no PEM certificate (a block from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----)`);
     });
