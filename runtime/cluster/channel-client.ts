@@ -1,4 +1,5 @@
 import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 
 import { Channel, CHANNEL_PATH, CHANNEL_PROTOCOL } from '../channel/channel.js';
 import { ANSWER, encodeFrame, GOING_AWAY, pushHeaders, REQUEST, type Frame } from '../channel/frames.js';
@@ -9,7 +10,8 @@ import { ConnectionRefused, HttpClient, type HttpAnswer, type HttpRequest, type 
 /**
  * Requests to other jitar processes over channels: one connection per origin carrying many requests at
  * once (runtime/channel). A gateway pays one system call per batch of requests to a worker instead of
- * two per request. Origins that do not take channels (another server, https) get HTTP.
+ * two per request. Origins that do not take channels (another server) get HTTP. An https origin's channel
+ * is upgraded from an https request: TLS, with the certificate checked as for HTTP.
  *
  * Failures mean what they mean over HTTP: a channel that could not be made sent nothing (ConnectionRefused,
  * safe to send elsewhere); a channel that breaks fails the requests on it (RemoteCallFailed, 502); a request
@@ -25,13 +27,18 @@ export class ChannelClient implements Transport
     readonly #httpOnly = new Set<string>();
     readonly #http: HttpClient;
     readonly #timeout: number;
+    readonly #ca: Buffer | undefined;
     readonly #sweep: NodeJS.Timeout;
 
-    /** `timeout`: milliseconds a process may take to answer before the request fails (504). */
-    constructor(timeout: number)
+    /**
+     * `timeout`: milliseconds a process may take to answer before the request fails (504). `ca`: the
+     * certificates that https origins must be signed by, instead of Node's default ones.
+     */
+    constructor(timeout: number, ca?: Buffer)
     {
         this.#timeout = timeout;
-        this.#http = new HttpClient(timeout);
+        this.#ca = ca;
+        this.#http = new HttpClient(timeout, ca);
         // One timer for all requests: a timer each would cost more than the request.
         this.#sweep = setInterval(() =>
         {
@@ -43,11 +50,11 @@ export class ChannelClient implements Transport
 
     send(origin: string, request: HttpRequest): Promise<HttpAnswer>
     {
-        if (this.#httpOnly.has(origin) || !origin.startsWith('http:')) return this.#http.send(origin, request);
+        if (this.#httpOnly.has(origin)) return this.#http.send(origin, request);
         let channel = this.#current.get(origin);
         if (channel === undefined)
         {
-            channel = new OutgoingChannel(origin, this.#timeout, {
+            channel = new OutgoingChannel(origin, this.#timeout, this.#ca, {
                 closed: gone =>
                 {
                     this.#open.delete(gone);
@@ -100,6 +107,7 @@ class OutgoingChannel
 {
     readonly #origin: string;
     readonly #timeout: number;
+    readonly #ca: Buffer | undefined;
     readonly #hooks: OutgoingChannelHooks;
     #state: 'connecting' | 'open' | 'draining' | 'closed' = 'connecting';
     #channel: Channel | undefined;
@@ -109,10 +117,11 @@ class OutgoingChannel
     #closing = false;
     #whenClosed: (() => void)[] = [];
 
-    constructor(origin: string, timeout: number, hooks: OutgoingChannelHooks)
+    constructor(origin: string, timeout: number, ca: Buffer | undefined, hooks: OutgoingChannelHooks)
     {
         this.#origin = origin;
         this.#timeout = timeout;
+        this.#ca = ca;
         this.#hooks = hooks;
         this.#connect();
     }
@@ -138,11 +147,13 @@ class OutgoingChannel
     #connect(): void
     {
         const url = new URL(this.#origin);
-        const upgrade = httpRequest({
+        const options = {
             host: url.hostname, port: url.port, path: CHANNEL_PATH, agent: false,
             headers: { connection: 'Upgrade', upgrade: CHANNEL_PROTOCOL },
             timeout: Math.min(this.#timeout, 10_000)
-        });
+        };
+        // The socket of an https upgrade is a TLSSocket, verified against `ca` before the upgrade is sent.
+        const upgrade = url.protocol === 'https:' ? httpsRequest({ ...options, ca: this.#ca }) : httpRequest(options);
         upgrade.on('upgrade', (_response, socket, head: Buffer) =>
         {
             socket.setTimeout(0);

@@ -2,6 +2,7 @@ import { Pool } from 'undici';
 
 import { RemoteCallFailed, RemoteCallTimedOut } from '../errors.js';
 import { rawHeader } from '../http/rpc-request.js';
+import { isCertificateRejection, tlsRejection } from './tls-rejection.js';
 
 /**
  * HTTP between the processes of a cluster: pooled keep-alive connections per origin (undici), and
@@ -45,12 +46,13 @@ export function requestHeader(headers: HttpRequest['headers'], name: string): st
     return rawHeader(headers, name);
 }
 
-/** Nothing reached the other process (connection refused, or not made in time): safe to send elsewhere. */
+/** Nothing reached the other process (connection refused, not made in time, or its TLS handshake failed): safe to send elsewhere. */
 export class ConnectionRefused extends RemoteCallFailed
 {
     constructor(readonly origin: string, options?: ErrorOptions)
     {
-        super(`Cannot connect to ${origin}`, options);
+        const tls = tlsRejection(options?.cause);
+        super(tls === undefined ? `Cannot connect to ${origin}` : `Cannot connect to ${origin}: ${tls}`, options);
     }
 }
 
@@ -63,11 +65,16 @@ export class HttpClient implements Transport
     /** One pool of keep-alive connections per origin (an Agent would look the pool up on every request). */
     readonly #pools = new Map<string, Pool>();
     readonly #timeout: number;
+    readonly #ca: Buffer | undefined;
 
-    /** `timeout`: milliseconds a process may take to answer before the request fails (504). */
-    constructor(timeout: number)
+    /**
+     * `timeout`: milliseconds a process may take to answer before the request fails (504). `ca`: the
+     * certificates that https origins must be signed by, instead of Node's default ones.
+     */
+    constructor(timeout: number, ca?: Buffer)
     {
         this.#timeout = timeout;
+        this.#ca = ca;
     }
 
     #pool(origin: string): Pool
@@ -76,7 +83,7 @@ export class HttpClient implements Transport
         if (pool === undefined)
         {
             const timeout = this.#timeout;
-            pool = new Pool(origin, { headersTimeout: timeout, bodyTimeout: timeout, connect: { timeout: Math.min(timeout, 10_000) } });
+            pool = new Pool(origin, { headersTimeout: timeout, bodyTimeout: timeout, connect: { timeout: Math.min(timeout, 10_000), ca: this.#ca } });
             this.#pools.set(origin, pool);
         }
         return pool;
@@ -142,7 +149,7 @@ function classify(error: unknown, origin: string, timeout: number): Error
     const code = errorCode(error);
     if (code !== undefined && NOT_CONNECTED.has(code)) return new ConnectionRefused(origin, { cause: error });
     // A connection reset while it was being made (the process died with it in its backlog) sent nothing.
-    if (isResetWhileConnecting(error)) return new ConnectionRefused(origin, { cause: error });
+    if (isResetWhileConnecting(error) || isCertificateRejection(error)) return new ConnectionRefused(origin, { cause: error });
     if (code !== undefined && TIMED_OUT.has(code)) return new RemoteCallTimedOut(`${origin} did not answer within ${timeout} ms`, { cause: error });
     const reason = error instanceof Error ? error.message : String(error);
     return new RemoteCallFailed(`The connection to ${origin} failed during the request: ${reason}`, { cause: error });

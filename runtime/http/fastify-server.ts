@@ -9,7 +9,7 @@ import type { ChannelServer } from './channel-server.js';
 import type { AssetWhitelist } from '../services/asset-whitelist.js';
 import type { HealthChecks } from '../services/health-checks.js';
 import type { Logger } from '../services/service-logger.js';
-import { forwardingServerFactory, type Forward } from './forwarding.js';
+import { forwardingServerFactory, type Forward, type ServerTls } from './forwarding.js';
 import { middlewareFailed, withMiddleware } from './forwarding-middleware.js';
 import type { Middleware } from '../middleware/middleware.js';
 import { addGatewayRoutes } from './gateway-routes.js';
@@ -35,6 +35,8 @@ export interface HttpOptions
     log: Logger;
     /** Largest request body, in bytes (DEFAULT_BODY_LIMIT unless the service says otherwise). */
     bodyLimit: number;
+    /** The PEM certificate and key of an https:// service; undefined: plain HTTP. */
+    tls?: ServerTls;
 }
 
 /**
@@ -51,7 +53,8 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
     const requestLog: FastifyBaseLogger = options.log;
 
     const server = Fastify({
-        ...forward === undefined ? {} : { serverFactory: forwardingServerFactory({ forward, bodyLimit, state }) },
+        ...forward === undefined ? {} : { serverFactory: forwardingServerFactory({ forward, bodyLimit, state, tls: options.tls }) },
+        ...options.tls === undefined ? {} : { https: options.tls },
         // With a logger, Fastify reads the clock twice and adds and removes two listeners on every
         // response, even with request logging off: 8% of the requests per second (bench/rpc). So Fastify
         // gets the log only at debug, where it logs every request; below, jitar logs on its own.

@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
@@ -22,11 +23,20 @@ import { fqnOf, isRpcRequest, rawHeader } from './rpc-request.js';
 /** Sends an RPC request for an FQN on, and gives the answer. */
 export type Forward = (fqn: string, request: HttpRequest) => Promise<HttpAnswer>;
 
+/** An https server's certificate and private key (PEM). */
+export interface ServerTls
+{
+    cert: Buffer;
+    key: Buffer;
+}
+
 export interface ForwardingOptions
 {
     forward: Forward;
     bodyLimit: number;
     state: { closing: boolean };
+    /** Serves https with these; undefined: plain HTTP. */
+    tls: ServerTls | undefined;
 }
 
 /** Fastify's `serverFactory`: a Node server that forwards `/rpc/*` itself and hands the rest to Fastify. */
@@ -34,11 +44,12 @@ export function forwardingServerFactory(options: ForwardingOptions): (fastify: (
 {
     return fastify =>
     {
-        const server = createServer((request, response) =>
+        const handle: RequestListener = (request, response) =>
         {
             if (isRpcRequest(request.method ?? '', request.url ?? '')) forwardRpc(request, response, options);
             else fastify(request, response);
-        });
+        };
+        const server = options.tls === undefined ? createServer(handle) : createHttpsServer(options.tls, handle);
         // Fastify's own default: a client's idle keep-alive connection stays open this long.
         server.keepAliveTimeout = 72_000;
         return server;

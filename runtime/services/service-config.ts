@@ -2,17 +2,19 @@ import { readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 
 import { EnvFileError, findEnvFile, readEnvFile } from './env-file.js';
+import { certificatesProblem, hostProblem, keyPairProblem, privateKeyProblem, readPemFile, type PemFile } from './pem-files.js';
 
 /**
  * A service file (`jitar start --service=services/x.json`), read, checked and normalized.
  *
  * Root: `url` (required), `setUp`, `tearDown`, `healthChecks`, `middleware` (or `middlewares`), the
- * optional `remoteWorker` thresholds, and exactly one service key: `standalone`, `worker`, `gateway`,
- * `repository` or `proxy`. Every kind uses `url`, `setUp`, `tearDown` and `healthChecks`; `middleware`
- * runs around the RPC requests a standalone or worker answers and a gateway or proxy forwards (a
- * repository serves none), and only a gateway uses `remoteWorker`. A root key the kind does not use is
- * an error, not ignored. `${VAR}` in any string value is replaced from the environment, then from the
- * `.env` file. Every mistake stops the load with one ServiceConfigError.
+ * optional `remoteWorker` thresholds, `tls` (required with an https:// url, refused with an http://
+ * one), and exactly one service key: `standalone`, `worker`, `gateway`, `repository` or `proxy`. Every
+ * kind uses `url`, `setUp`, `tearDown` and `healthChecks`; `middleware` runs around the RPC requests a
+ * standalone or worker answers and a gateway or proxy forwards (a repository serves none), and only a
+ * gateway uses `remoteWorker`. A root key the kind does not use is an error, not ignored. `${VAR}` in any
+ * string value is replaced from the environment, then from the `.env` file. Every mistake stops the load
+ * with one ServiceConfigError.
  */
 
 export type ServiceKind = 'standalone' | 'worker' | 'gateway' | 'repository' | 'proxy';
@@ -48,6 +50,20 @@ export interface ServiceCommon
     readonly healthChecks: readonly string[];
     /** Registration order is call order. `middlewares` in the file lands here. */
     readonly middleware: readonly string[];
+    /** The root `tls` files, read and checked; set exactly when the protocol is https. */
+    readonly tls: TlsFiles | undefined;
+}
+
+/**
+ * What an https:// service serves with and whom it trusts, from the root key `tls` (paths relative to
+ * the app root). `ca` replaces Node's default trust for this process's connections to other https
+ * services (Node's NODE_EXTRA_CA_CERTS is part of that default).
+ */
+export interface TlsFiles
+{
+    readonly cert: PemFile;
+    readonly key: PemFile;
+    readonly ca: PemFile | undefined;
 }
 
 /** The files a standalone or repository serves. */
@@ -176,7 +192,7 @@ export function loadServiceConfig(file: string, options: LoadServiceConfigOption
 
     const root = parseJson(text, display);
     const variables = new Variables(cwd, options);
-    return new ServiceReader(display, path, variables).read(root);
+    return new ServiceReader(display, path, variables, cwd).read(root);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -236,7 +252,7 @@ class Variables
 type Json = null | boolean | number | string | Json[] | JsonObject;
 interface JsonObject { [key: string]: Json }
 
-const ROOT_KEYS = ['url', 'setUp', 'tearDown', 'healthChecks', 'middleware', 'remoteWorker', ...SERVICE_KINDS] as const;
+const ROOT_KEYS = ['url', 'setUp', 'tearDown', 'healthChecks', 'middleware', 'remoteWorker', 'tls', ...SERVICE_KINDS] as const;
 const ROOT_ALIASES: Readonly<Record<string, string>> = { middlewares: 'middleware' };
 const ASSET_KEYS = ['assets', 'assetRoot', 'indexFilename', 'serveIndexOnNotFound'] as const;
 const ASSET_ALIASES: Readonly<Record<string, string>> = { index: 'indexFilename' };
@@ -251,6 +267,7 @@ const SERVICE_ALIASES: Readonly<Record<ServiceKind, Readonly<Record<string, stri
     standalone: ASSET_ALIASES, worker: {}, gateway: {}, repository: ASSET_ALIASES, proxy: {}
 };
 const REMOTE_WORKER_KEYS = ['unavailableThreshold', 'stoppedThreshold'] as const;
+const TLS_KEYS = ['cert', 'key', 'ca'] as const;
 
 /**
  * Root keys that only some kinds use (the others are used by all), with what the message tells a file
@@ -274,7 +291,7 @@ interface Section
 
 class ServiceReader
 {
-    constructor(private readonly display: string, private readonly file: string, private readonly variables: Variables) {}
+    constructor(private readonly display: string, private readonly file: string, private readonly variables: Variables, private readonly cwd: string) {}
 
     read(root: Json): ServiceConfig
     {
@@ -304,7 +321,8 @@ class ServiceReader
             setUp: this.modules(top, 'setUp'),
             tearDown: this.modules(top, 'tearDown'),
             healthChecks: this.modules(top, 'healthChecks'),
-            middleware: this.modules(top, 'middleware')
+            middleware: this.modules(top, 'middleware'),
+            tls: this.tls(top, address.url, address.host, nonCaller(kind, root[kind]))
         };
 
         const service = this.section(this.object(root[kind], kind), kind, SERVICE_KEYS[kind], SERVICE_ALIASES[kind]);
@@ -509,6 +527,49 @@ class ServiceReader
         this.fail('proxy.gateway', `'proxy' needs 'gateway' or 'worker' (the URL it forwards RPC requests to, such as "http://127.0.0.1:2000")`);
     }
 
+    /** The root `tls` section: required by an https:// url, refused with an http:// one (it would be ignored there). */
+    private tls(top: Section, url: string, host: string, nonCaller: string | undefined): TlsFiles | undefined
+    {
+        const value = top.get('tls');
+        if (url.startsWith('http:'))
+        {
+            if (value !== undefined) this.fail('tls', `'tls' is set, but 'url' is ${url}, which serves plain HTTP; make 'url' https:// or remove 'tls' (an http service trusts a private CA by NODE_EXTRA_CA_CERTS)`);
+            return undefined;
+        }
+        if (value === undefined) this.fail('tls', `'url' is ${url}, but there is no 'tls' with the certificate and key to serve it; add "tls": { "cert": "./certs/server.crt", "key": "./certs/server.key" } (PEM files) or use an http:// url`);
+        const section = this.section(this.object(value, 'tls'), 'tls', TLS_KEYS, {});
+        const cert = this.pemFile(section, 'cert', certificatesProblem)
+            ?? this.fail('tls.cert', `missing required key 'cert' in 'tls' (the certificate to serve with: a PEM file relative to the app root, such as "./certs/server.crt")`);
+        const stranger = hostProblem(cert.pem, host);
+        if (stranger !== undefined) this.fail('tls.cert', `'tls.cert' names ${this.shown(cert.path)}, which ${stranger}, the host of 'url': clients would refuse it`);
+        const key = this.pemFile(section, 'key', privateKeyProblem)
+            ?? this.fail('tls.key', `missing required key 'key' in 'tls' (the certificate's private key: a PEM file relative to the app root, such as "./certs/server.key")`);
+        const mismatch = keyPairProblem(cert.pem, key.pem);
+        if (mismatch !== undefined) this.fail('tls.key', `'tls.key' names ${this.shown(key.path)}, which ${mismatch} in 'tls.cert' (${this.shown(cert.path)})`);
+        const ca = this.pemFile(section, 'ca', certificatesProblem);
+        if (ca !== undefined && nonCaller !== undefined) this.fail('tls.ca', `'tls.ca' says which CA to trust when calling other https services, and ${nonCaller} calls none; remove it`);
+        return { cert, key, ca };
+    }
+
+    /** The PEM file named by `tls.<name>` (relative to the app root), read and checked; undefined when the key is absent. */
+    private pemFile(section: Section, name: string, problemOf: (pem: Buffer) => string | undefined): PemFile | undefined
+    {
+        const value = section.get(name);
+        if (value === undefined) return undefined;
+        const path = join(section.path, name);
+        const file = resolve(this.cwd, this.string(value, path, 'a file path'));
+        const pem = readPemFile(file);
+        if (typeof pem === 'string') this.fail(path, `'${path}' names ${this.shown(file)}, which ${pem}`);
+        const problem = problemOf(pem);
+        if (problem !== undefined) this.fail(path, `'${path}' names ${this.shown(file)}, which ${problem}`);
+        return { path: file, pem };
+    }
+
+    private shown(path: string): string
+    {
+        return displayPath(this.cwd, path);
+    }
+
     /** An http(s) URL of scheme, host and an optional port (a trailing `/` is allowed), normalized. */
     private url(value: Json, path: string): { url: string; protocol: 'http' | 'https'; host: string; port: number }
     {
@@ -547,6 +608,14 @@ class ServiceReader
 // Helpers
 
 const join = (path: string, key: string): string => path === '' ? key : `${path}.${key}`;
+
+/** What the service is when it calls no other service, for a message ("a standalone"); undefined when it calls some. */
+function nonCaller(kind: ServiceKind, service: Json | undefined): string | undefined
+{
+    if (kind === 'gateway' || kind === 'proxy') return undefined;
+    if (kind === 'worker') return isObject(service) && service.gateway !== undefined ? undefined : 'a worker without a gateway';
+    return `a ${kind}`;
+}
 
 /** `'a'`, `'a' and 'b'`, `'a', 'b' and 'c'`. */
 function quoteList(items: readonly string[]): string

@@ -67,6 +67,8 @@ export async function startService(options: StartOptions): Promise<RunningServic
     const { target } = readJitarConfig(options.cwd);
     const log = createServiceLogger(options.logLevel ?? 'info');
     const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+    // Whom this process trusts when it connects to https services; undefined: Node's default CAs.
+    const ca = config.tls?.ca?.pem;
 
     for (const path of config.setUp) await importAppModule(target, path, 'setUp');
 
@@ -88,7 +90,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
         // A call that found no worker to go to went through the gateway: new routes are asked for now.
         let link: GatewayLink | undefined;
         const cluster = config.kind === 'worker' && config.gateway !== undefined
-            ? joinCluster(config.url, config.gateway, config.trustKey, config.requestTimeout, codec, () => link?.refreshRoutes())
+            ? joinCluster(config.url, config.gateway, config.trustKey, config.requestTimeout, ca, codec, () => link?.refreshRoutes())
             : undefined;
 
         const local = new ProcedureRuntime(manifest, cluster?.caller);
@@ -130,7 +132,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     }
     else if (config.kind === 'gateway')
     {
-        const client = new ChannelClient(config.requestTimeout);
+        const client = new ChannelClient(config.requestTimeout, ca);
         const registry = new WorkerRegistry({ unavailableThreshold: config.unavailableThreshold, stoppedThreshold: config.stoppedThreshold });
         const gateway = new Gateway(registry, client, config.trustKey);
         parts.gateway = gateway;
@@ -148,8 +150,8 @@ export async function startService(options: StartOptions): Promise<RunningServic
     else if (config.kind === 'proxy')
     {
         // RPC over a channel to the gateway or worker; files over HTTP, since they may be large.
-        const rpcClient = new ChannelClient(config.requestTimeout);
-        const fileClient = new HttpClient(config.requestTimeout);
+        const rpcClient = new ChannelClient(config.requestTimeout, ca);
+        const fileClient = new HttpClient(config.requestTimeout, ca);
         parts.proxy = { rpcClient, fileClient, targets: { rpc: config.rpcTarget.url, repository: config.repository } };
         afterClose = async () => { await Promise.all([rpcClient.close(), fileClient.close()]); };
     }
@@ -160,7 +162,8 @@ export async function startService(options: StartOptions): Promise<RunningServic
         parts.assets = { root, whitelist: new AssetWhitelist({ root, patterns: config.assets, indexFilename: config.indexFilename, serveIndexOnNotFound: config.serveIndexOnNotFound }) };
     }
 
-    const http = await createHttpServer(parts, { log, bodyLimit });
+    const tls = config.tls === undefined ? undefined : { cert: config.tls.cert.pem, key: config.tls.key.pem };
+    const http = await createHttpServer(parts, { log, bodyLimit, tls });
     await http.server.listen({ host: config.host, port: config.port });
     await started();
 
@@ -189,13 +192,13 @@ export async function startService(options: StartOptions): Promise<RunningServic
 }
 
 /** What a worker with a gateway needs to call the procedures of other workers. */
-function joinCluster(self: string, gateway: string, trustKey: string | undefined, requestTimeout: number, codec: ValueCodec, onNoRoute: () => void)
+function joinCluster(self: string, gateway: string, trustKey: string | undefined, requestTimeout: number, ca: Buffer | undefined, codec: ValueCodec, onNoRoute: () => void)
 {
-    const client = new ChannelClient(requestTimeout);
+    const client = new ChannelClient(requestTimeout, ca);
     const workers = new KnownWorkers(self);
     const caller = new ClusterCaller({ client, codec, workers, gateway, trustKey, onNoRoute });
     // Registration and reports are the gateway's HTTP API, not RPC.
-    const http = new HttpClient(requestTimeout);
+    const http = new HttpClient(requestTimeout, ca);
     return { client, http, workers, caller, gateway };
 }
 

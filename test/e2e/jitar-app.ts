@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { Agent, fetch as undiciFetch } from 'undici';
+
 import { runCli } from '../cli/run-cli.js';
 import { fixtureApp } from '../compiler/fixture-apps.js';
 
@@ -81,14 +83,20 @@ export interface JitarProcess
     stop(): Promise<number | null>;
 }
 
-/** Starts `jitar start` for a service file of the app and waits until it answers on /health; `env.PORT` picks the port. */
-export function startJitar(root: string, service: string, env: Record<string, string> = {}, args: string[] = []): Promise<JitarProcess>
+export interface StartJitarOptions
 {
-    return startJitarCommand(JITAR, root, service, env, args);
+    /** The service serves https with a certificate this CA (PEM) signed: /health is asked over https, trusting it. */
+    ca?: Buffer;
+}
+
+/** Starts `jitar start` for a service file of the app and waits until it answers on /health; `env.PORT` picks the port. */
+export function startJitar(root: string, service: string, env: Record<string, string> = {}, args: string[] = [], options: StartJitarOptions = {}): Promise<JitarProcess>
+{
+    return startJitarCommand(JITAR, root, service, env, args, options);
 }
 
 /** As startJitar, with another jitar command: an app's own node_modules/.bin/jitar, say. */
-export async function startJitarCommand(command: string, root: string, service: string, env: Record<string, string> = {}, args: string[] = []): Promise<JitarProcess>
+export async function startJitarCommand(command: string, root: string, service: string, env: Record<string, string> = {}, args: string[] = [], options: StartJitarOptions = {}): Promise<JitarProcess>
 {
     const port = env.PORT === undefined ? await freePort() : Number(env.PORT);
     const child = spawn(process.execPath, [command, 'start', `--service=${service}`, ...args], {
@@ -98,7 +106,9 @@ export async function startJitarCommand(command: string, root: string, service: 
     child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
     child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
     const exited = new Promise<number | null>(resolve => child.once('exit', code => resolve(code)));
-    const url = `http://127.0.0.1:${port}`;
+    const url = `${options.ca === undefined ? 'http' : 'https'}://127.0.0.1:${port}`;
+    const trusting = options.ca === undefined ? undefined : new Agent({ connect: { ca: options.ca } });
+    const healthy = async (): Promise<boolean> => (trusting === undefined ? await fetch(`${url}/health`) : await undiciFetch(`${url}/health`, { dispatcher: trusting })).ok;
 
     const deadline = Date.now() + 20_000;
     for (;;)
@@ -106,7 +116,7 @@ export async function startJitarCommand(command: string, root: string, service: 
         if (child.exitCode !== null) throw new Error(`jitar start exited with ${child.exitCode}:\n${output}`);
         try
         {
-            if ((await fetch(`${url}/health`)).ok) break;
+            if (await healthy()) break;
         }
         catch
         {
@@ -115,6 +125,7 @@ export async function startJitarCommand(command: string, root: string, service: 
         if (Date.now() > deadline) throw new Error(`jitar start did not answer within 20 s:\n${output}`);
         await new Promise(resolve => setTimeout(resolve, 50));
     }
+    await trusting?.destroy();
 
     return {
         url, process: child, output: () => output,

@@ -1,9 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { loadServiceConfig, ServiceConfigError, SERVICE_DEFAULTS, type LoadServiceConfigOptions, type ServiceConfig } from '../../runtime/services/service-config.js';
 import { parseEnvContent } from '../../runtime/services/env-file.js';
+import { makeCertificates, type TestCertificates } from '../certificates.js';
 
 let dir: string;
 
@@ -52,6 +54,20 @@ function failure(content: unknown, options: LoadServiceConfigOptions = {}, name 
 
 const URL_ONLY = { url: 'http://127.0.0.1:3000' };
 
+// One CA and server certificate (for 127.0.0.1 and localhost) for the whole file: openssl takes a while.
+let madeCertificates: TestCertificates | undefined;
+beforeAll(() => { madeCertificates = makeCertificates(mkdtempSync(join(tmpdir(), 'jitar-service-config-certs-'))); });
+afterAll(() => { if (madeCertificates !== undefined) rmSync(madeCertificates.dir, { recursive: true, force: true }); });
+
+function certificates(): TestCertificates
+{
+    if (madeCertificates === undefined) throw new Error('the certificates are made in beforeAll');
+    return madeCertificates;
+}
+
+/** A `tls` section naming the test certificates by absolute path. */
+const tlsOf = (made: TestCertificates, ca = true): Record<string, string> => ({ cert: made.cert, key: made.key, ...ca ? { ca: made.ca } : {} });
+
 const common = (file = 'services/test.json') => ({
     file: join(dir, file),
     url: 'http://127.0.0.1:3000',
@@ -61,7 +77,8 @@ const common = (file = 'services/test.json') => ({
     setUp: [],
     tearDown: [],
     healthChecks: [],
-    middleware: []
+    middleware: [],
+    tls: undefined
 });
 
 describe('every service kind, with its defaults', () =>
@@ -169,9 +186,9 @@ describe('urls', () =>
     test('default ports, https, a trailing slash, IPv6', () =>
     {
         expect(load({ url: 'http://example.com', gateway: {} })).toMatchObject({ url: 'http://example.com', protocol: 'http', host: 'example.com', port: 80 });
-        expect(load({ url: 'https://example.com/', gateway: {} })).toMatchObject({ url: 'https://example.com', protocol: 'https', host: 'example.com', port: 443 });
+        expect(load({ url: 'https://localhost/', tls: tlsOf(certificates()), gateway: {} })).toMatchObject({ url: 'https://localhost', protocol: 'https', host: 'localhost', port: 443 });
         expect(load({ url: 'http://example.com:80', gateway: {} })).toMatchObject({ url: 'http://example.com', port: 80 });
-        expect(load({ url: 'HTTPS://Example.COM:8443', gateway: {} })).toMatchObject({ url: 'https://example.com:8443', protocol: 'https', host: 'example.com', port: 8443 });
+        expect(load({ url: 'HTTPS://LocalHost:8443', tls: tlsOf(certificates()), gateway: {} })).toMatchObject({ url: 'https://localhost:8443', protocol: 'https', host: 'localhost', port: 8443 });
         expect(load({ url: 'http://[::1]:3000', gateway: {} })).toMatchObject({ url: 'http://[::1]:3000', host: '::1', port: 3000 });
     });
 
@@ -422,7 +439,7 @@ describe('errors', () =>
     test('several unknown keys at the root', () =>
     {
         expect(failure({ ...URL_ONLY, port: 3000, host: 'x', gateway: {} }))
-            .toBe(`services/test.json: unknown keys 'port' and 'host' at the root; known keys are url, setUp, tearDown, healthChecks, middleware, remoteWorker, standalone, worker, gateway, repository, proxy`);
+            .toBe(`services/test.json: unknown keys 'port' and 'host' at the root; known keys are url, setUp, tearDown, healthChecks, middleware, remoteWorker, tls, standalone, worker, gateway, repository, proxy`);
     });
 
     test('unknown keys in every service kind and in remoteWorker', () =>
@@ -531,5 +548,143 @@ describe('root keys by service kind', () =>
             .toBe(`services/test.json: 'remoteWorker' is not used by a worker service; only a gateway uses it (when it counts its workers unavailable and stopped), so move it to the gateway's service file`);
         expect(failure({ ...URL_ONLY, middleware: 7, repository: {} }))
             .toBe(`services/test.json: 'middleware' is not used by a repository service; it serves no RPC requests for middleware to run around, so remove the key`);
+    });
+});
+
+describe('tls', () =>
+{
+    const HTTPS = { url: 'https://127.0.0.1:3443' };
+
+    /** The test certificates copied into `dir/certs`, for paths relative to the app root. */
+    function copyCertificates(): void
+    {
+        mkdirSync(join(dir, 'certs'));
+        for (const name of ['server.crt', 'server.key', 'ca.crt', 'ca.key']) copyFileSync(join(certificates().dir, name), join(dir, 'certs', name));
+    }
+
+    test('an https url serves with the cert and key the file names, relative to the app root, and trusts its ca', () =>
+    {
+        copyCertificates();
+        const config = load({ ...HTTPS, tls: { cert: './certs/server.crt', key: 'certs/server.key', ca: './certs/ca.crt' }, gateway: {} });
+        expect(config).toMatchObject({ protocol: 'https', url: 'https://127.0.0.1:3443', port: 3443 });
+        expect(config.tls).toStrictEqual({
+            cert: { path: join(dir, 'certs/server.crt'), pem: readFileSync(join(dir, 'certs/server.crt')) },
+            key: { path: join(dir, 'certs/server.key'), pem: readFileSync(join(dir, 'certs/server.key')) },
+            ca: { path: join(dir, 'certs/ca.crt'), pem: readFileSync(join(dir, 'certs/ca.crt')) }
+        });
+    });
+
+    test('ca is optional (Node\'s default CAs are trusted then), and every kind takes tls', () =>
+    {
+        expect(load({ ...HTTPS, tls: tlsOf(certificates(), false), gateway: {} }).tls?.ca).toBeUndefined();
+        for (const service of [{ worker: { segments: ['a'], gateway: 'https://127.0.0.1:2000' } }, { proxy: { gateway: 'https://127.0.0.1:2000' } }])
+        {
+            expect(load({ ...HTTPS, tls: tlsOf(certificates()), ...service }).tls?.ca?.path).toBe(certificates().ca);
+        }
+        for (const service of [{ standalone: { segments: ['a'] } }, { repository: {} }])
+        {
+            expect(load({ ...HTTPS, tls: tlsOf(certificates(), false), ...service }).tls?.cert.path).toBe(certificates().cert);
+        }
+    });
+
+    test('ca is refused where the service calls no other service, since it would be ignored', () =>
+    {
+        expect(failure({ ...HTTPS, tls: tlsOf(certificates()), standalone: { segments: ['a'] } }))
+            .toBe(`services/test.json: 'tls.ca' says which CA to trust when calling other https services, and a standalone calls none; remove it`);
+        expect(failure({ ...HTTPS, tls: tlsOf(certificates()), repository: {} }))
+            .toBe(`services/test.json: 'tls.ca' says which CA to trust when calling other https services, and a repository calls none; remove it`);
+        expect(failure({ ...HTTPS, tls: tlsOf(certificates()), worker: { segments: ['a'] } }))
+            .toBe(`services/test.json: 'tls.ca' says which CA to trust when calling other https services, and a worker without a gateway calls none; remove it`);
+    });
+
+    test('paths come from variables like any string', () =>
+    {
+        copyCertificates();
+        expect(load({ ...HTTPS, tls: { cert: '${CERTS}/server.crt', key: '${CERTS}/server.key' }, gateway: {} }, { env: { CERTS: './certs' } }).tls?.key.path).toBe(join(dir, 'certs/server.key'));
+    });
+
+    test('an https url without tls is refused', () =>
+    {
+        expect(failure({ ...HTTPS, gateway: {} }))
+            .toBe(`services/test.json: 'url' is https://127.0.0.1:3443, but there is no 'tls' with the certificate and key to serve it; add "tls": { "cert": "./certs/server.crt", "key": "./certs/server.key" } (PEM files) or use an http:// url`);
+    });
+
+    test('tls with an http url is refused, not ignored', () =>
+    {
+        expect(failure({ ...URL_ONLY, tls: tlsOf(certificates()), gateway: {} }))
+            .toBe(`services/test.json: 'tls' is set, but 'url' is http://127.0.0.1:3000, which serves plain HTTP; make 'url' https:// or remove 'tls' (an http service trusts a private CA by NODE_EXTRA_CA_CERTS)`);
+        expect(failure({ ...URL_ONLY, tls: {}, gateway: {} })).toMatch(/^services\/test\.json: 'tls' is set, but 'url' is http:/);
+    });
+
+    test('cert and key are required, unknown keys are refused', () =>
+    {
+        const { cert, key, ca } = certificates();
+        expect(failure({ ...HTTPS, tls: { key }, gateway: {} }))
+            .toBe(`services/test.json: missing required key 'cert' in 'tls' (the certificate to serve with: a PEM file relative to the app root, such as "./certs/server.crt")`);
+        expect(failure({ ...HTTPS, tls: { cert, ca }, gateway: {} }))
+            .toBe(`services/test.json: missing required key 'key' in 'tls' (the certificate's private key: a PEM file relative to the app root, such as "./certs/server.key")`);
+        expect(failure({ ...HTTPS, tls: { cert, key, passphrase: 'x', requestCert: true }, gateway: {} }))
+            .toBe(`services/test.json: unknown keys 'passphrase' and 'requestCert' in 'tls'; known keys are cert, key, ca`);
+    });
+
+    test.each([
+        [{ tls: './certs' }, `'tls' must be an object, not "./certs"`],
+        [{ tls: { cert: 1, key: 'k' } }, `'tls.cert' must be a file path, not 1`],
+        [{ tls: { cert: '', key: 'k' } }, `'tls.cert' must not be empty`]
+    ])('wrong type: %j', (fields, expected) =>
+    {
+        expect(failure({ ...HTTPS, ...fields, gateway: {} })).toBe(`services/test.json: ${expected}`);
+    });
+
+    test('a file that is missing, a folder or unreadable is named with its key', () =>
+    {
+        copyCertificates();
+        const files = { cert: './certs/server.crt', key: './certs/server.key' };
+        expect(failure({ ...HTTPS, tls: { ...files, cert: './certs/nope.crt' }, gateway: {} })).toBe(`services/test.json: 'tls.cert' names certs/nope.crt, which is not found`);
+        expect(failure({ ...HTTPS, tls: { ...files, key: './certs' }, gateway: {} })).toBe(`services/test.json: 'tls.key' names certs, which is a folder, not a PEM file`);
+        expect(failure({ ...HTTPS, tls: { ...files, ca: './certs/nope.crt' }, gateway: {} })).toBe(`services/test.json: 'tls.ca' names certs/nope.crt, which is not found`);
+        // root reads everything: the permission check only means something for other users.
+        if (process.getuid?.() !== 0)
+        {
+            chmodSync(join(dir, 'certs/server.key'), 0o000);
+            expect(failure({ ...HTTPS, tls: files, gateway: {} })).toBe(`services/test.json: 'tls.key' names certs/server.key, which cannot be read (permission denied)`);
+        }
+    });
+
+    test('files that are not the PEM they should be', () =>
+    {
+        copyCertificates();
+        writeFileSync(join(dir, 'certs/garbage.pem'), 'not a certificate\n');
+        const truncated = readFileSync(join(dir, 'certs/server.crt'), 'latin1').replace(/\n[A-Za-z0-9+/=]+\n-----END/, '\nAAAA\n-----END');
+        writeFileSync(join(dir, 'certs/truncated.crt'), truncated);
+        const files = { cert: './certs/server.crt', key: './certs/server.key' };
+
+        expect(failure({ ...HTTPS, tls: { ...files, cert: './certs/garbage.pem' }, gateway: {} }))
+            .toBe(`services/test.json: 'tls.cert' names certs/garbage.pem, which holds no PEM certificate (a block from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----)`);
+        expect(failure({ ...HTTPS, tls: { ...files, cert: './certs/server.key' }, gateway: {} })).toMatch(/^services\/test\.json: 'tls\.cert' names certs\/server\.key, which holds no PEM certificate/);
+        expect(failure({ ...HTTPS, tls: { ...files, cert: './certs/truncated.crt' }, gateway: {} })).toMatch(/^services\/test\.json: 'tls\.cert' names certs\/truncated\.crt, which holds a certificate that cannot be read \(.+\)$/);
+        expect(failure({ ...HTTPS, tls: { ...files, key: './certs/server.crt' }, gateway: {} }))
+            .toBe(`services/test.json: 'tls.key' names certs/server.crt, which holds no PEM private key (a block from -----BEGIN PRIVATE KEY----- to -----END PRIVATE KEY-----)`);
+        execFileSync('openssl', ['pkey', '-in', join(dir, 'certs/server.key'), '-aes256', '-passout', 'pass:secret', '-out', join(dir, 'certs/encrypted.key')]);
+        expect(failure({ ...HTTPS, tls: { ...files, key: './certs/encrypted.key' }, gateway: {} }))
+            .toBe(`services/test.json: 'tls.key' names certs/encrypted.key, which holds an encrypted private key; jitar takes an unencrypted one (openssl pkey -in encrypted.key -out plain.key)`);
+        expect(failure({ ...HTTPS, tls: { ...files, ca: './certs/garbage.pem' }, gateway: {} }))
+            .toBe(`services/test.json: 'tls.ca' names certs/garbage.pem, which holds no PEM certificate (a block from -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----)`);
+    });
+
+    test('a key that is not the certificate\'s', () =>
+    {
+        copyCertificates();
+        expect(failure({ ...HTTPS, tls: { cert: './certs/server.crt', key: './certs/ca.key' }, gateway: {} }))
+            .toBe(`services/test.json: 'tls.key' names certs/ca.key, which is not the key of that certificate in 'tls.cert' (certs/server.crt)`);
+    });
+
+    test('a certificate that is not for the url\'s host', () =>
+    {
+        copyCertificates();
+        expect(failure({ url: 'https://127.0.0.2:3443', tls: { cert: './certs/server.crt', key: './certs/server.key' }, gateway: {} }))
+            .toBe(`services/test.json: 'tls.cert' names certs/server.crt, which is not for 127.0.0.2 (it is for IP Address:127.0.0.1, DNS:localhost), the host of 'url': clients would refuse it`);
+        expect(failure({ url: 'https://example.com', tls: { cert: './certs/server.crt', key: './certs/server.key' }, gateway: {} }))
+            .toMatch(/'tls\.cert' names certs\/server\.crt, which is not for example\.com \(/);
     });
 });
