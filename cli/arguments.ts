@@ -53,8 +53,15 @@ function unknownOption(rawName: string, name: string, command: Command, others: 
 {
     const owner = others.find(other => Object.hasOwn(other.options, name));
     if (owner !== undefined) return `Option '${rawName}' is for ${owner.name}, not ${command.name}. See ${command.name} --help`;
-    const near = rawName.startsWith('--') ? closestMatch(name, Object.keys(command.options), { maxDistance: 2 }) : undefined;
+    const near = rawName.startsWith('--') ? nearOption(name, Object.keys(command.options)) : undefined;
     return `Unknown option '${rawName}' for ${command.name}${near === undefined ? '.' : `; did you mean --${near}?`} See ${command.name} --help`;
+}
+
+/** The option meant: the one the name begins (`--manifest`), else one a typo or two away (`--sevice`). */
+function nearOption(name: string, known: readonly string[]): string | undefined
+{
+    const completions = known.filter(option => option.startsWith(name));
+    return completions.length === 1 ? completions[0] : closestMatch(name, known, { maxDistance: 2 });
 }
 
 /** Runs a command line parser and turns a mistake into its line on stderr and exit code 1, instead of a stack trace. */
