@@ -78,7 +78,10 @@ Prints the version of jitar.`,
     options: { help: { type: 'boolean', short: 'h' } }
 } as const satisfies Command;
 
-const COMMANDS = ['start', 'init', 'version', 'help'];
+/** The commands with a help of their own, by name. */
+const HELP_TOPICS: Readonly<Record<string, Command>> = { start: START, init: INIT, version: VERSION };
+
+const COMMANDS = [...Object.keys(HELP_TOPICS), 'help'];
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'];
 
@@ -91,7 +94,11 @@ function fail(message: string): never
 async function start(args: string[]): Promise<void>
 {
     const values = parseOrExit(() => parseCommand(START, args, [INIT]));
-    if (values.help === true) return console.log(START.usage);
+    if (values.help === true)
+    {
+        console.log(START.usage);
+        return;
+    }
     if (values.service === undefined) fail(`jitar start needs --service=<file>, e.g. --service=services/standalone.json. See jitar start --help`);
     const logLevel = values['log-level'] ?? 'info';
     if (!LOG_LEVELS.includes(logLevel)) fail(`Invalid --log-level '${logLevel}'; use ${LOG_LEVELS.join(', ')}`);
@@ -140,7 +147,11 @@ async function start(args: string[]): Promise<void>
 async function init(args: string[]): Promise<void>
 {
     const values = parseOrExit(() => parseCommand(INIT, args, [START]));
-    if (values.help === true) return console.log(INIT.usage);
+    if (values.help === true)
+    {
+        console.log(INIT.usage);
+        return;
+    }
     if (values.name === undefined) fail(`jitar init needs --name=<name>, e.g. --name=my-app. See jitar init --help`);
     const { createApp } = await import('../init/create-app.js');
     let app;
@@ -159,8 +170,8 @@ async function init(args: string[]): Promise<void>
 function help(args: string[]): void
 {
     const [topic, ...rest] = args;
-    const usage = topic === undefined ? USAGE : topic === 'start' ? START.usage : topic === 'init' ? INIT.usage : undefined;
-    if (usage === undefined || rest.length > 0) fail(`jitar help takes no options and at most a command (start or init), not '${args.join(' ')}'. See jitar --help`);
+    const usage = topic === undefined ? USAGE : Object.hasOwn(HELP_TOPICS, topic) ? HELP_TOPICS[topic].usage : undefined;
+    if (usage === undefined || rest.length > 0) fail(`jitar help takes at most a command (${Object.keys(HELP_TOPICS).join(', ')}), not '${args.join(' ')}'. See jitar --help`);
     console.log(usage);
 }
 

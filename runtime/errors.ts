@@ -1,3 +1,5 @@
+import { VERSION_HEADER } from './rpc/versions.js';
+
 /**
  * Errors that carry an HTTP status: the seed's set, which apps throw and subclass, and the runtime's own.
  * Subclasses keep their parent's status.
@@ -53,12 +55,12 @@ function notFoundMessage(fqn: string, version: string, miss: VersionMiss | undef
     if (miss === undefined || miss.versions.length === 0) return `Procedure '${fqn}' not found`;
     const asked = miss.header === undefined ? 'no version header was sent, which means 0.0.0'
         : miss.header === '' ? 'the version header was empty, which means 0.0.0'
-            : `asked by the header 'x-jitar-procedure-version: ${miss.header}'`;
+            : `asked by the header '${VERSION_HEADER}: ${miss.header}'`;
     const { versions } = miss;
     // A version selects itself or the greatest one below it: any of them works, the newest is the likely wish.
     const advice = versions.length === 1
-        ? `it has version ${versions[0]}: send the header 'x-jitar-procedure-version: ${versions[0]}'`
-        : `it has versions ${versions.join(', ')}: send one in the header, e.g. 'x-jitar-procedure-version: ${versions[versions.length - 1]}'`;
+        ? `it has version ${versions[0]}: send the header '${VERSION_HEADER}: ${versions[0]}'`
+        : `it has versions ${versions.join(', ')}: send one in the header, e.g. '${VERSION_HEADER}: ${versions[versions.length - 1]}'`;
     return `Procedure '${fqn}' not found at version ${version} (${asked}); ${advice}`;
 }
 

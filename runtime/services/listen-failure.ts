@@ -8,7 +8,7 @@ type Address = Pick<ServiceCommon, 'url' | 'host' | 'port'>;
  */
 export function listenFailure(error: unknown, file: string, address: Address): ServiceConfigError | undefined
 {
-    const code = error instanceof Error ? (error as NodeJS.ErrnoException).code : undefined;
+    const code = error instanceof Error && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
     const reason = code === undefined ? undefined : reasonFor(code, address);
     return reason === undefined ? undefined : new ServiceConfigError(file, 'url', `${file}: ${reason}`, { cause: error });
 }
