@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 import { build, formatDiagnostic, summarize } from '../transformer/index.js';
 import { packageVersion } from '../runtime/version.js';
-import { parseArgs } from 'node:util';
 
-import { parseOrExit } from './arguments.js';
+import { parseCommand, parseOrExit, type Command } from './arguments.js';
 
 const USAGE = `Usage: jitar-compile [options]
 
@@ -19,17 +18,20 @@ Options:
   --version           print the version
   --help              print this help`;
 
-const { values } = parseOrExit(() => parseArgs({
+const COMPILE = {
+    name: 'jitar-compile',
+    usage: USAGE,
     options: {
         config: { type: 'string' },
         project: { type: 'string' },
         'manifest-only': { type: 'boolean' },
         verbose: { type: 'boolean' },
         version: { type: 'boolean' },
-        help: { type: 'boolean' }
-    },
-    strict: true
-}), USAGE);
+        help: { type: 'boolean', short: 'h' }
+    }
+} as const satisfies Command;
+
+const values = parseOrExit(() => parseCommand(COMPILE, process.argv.slice(2)));
 
 if (values.help === true)
 {

@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { closestMatch } from 'leven';
 
+import { isLogFormat, LOG_FORMATS } from '../runtime/services/log-format.js';
 import { packageVersion } from '../runtime/version.js';
-import { parseOrExit } from './arguments.js';
+import { parseCommand, parseOrExit, type Command } from './arguments.js';
+import { startBanner } from './start-banner.js';
 
 const USAGE = `Usage: jitar <command> [options]
 
@@ -12,48 +14,96 @@ Commands:
   start      start one process of the app, as its service file says
   init       write a starter app into a new folder
   version    print the version of jitar
-  help       print this help
+  help       print this help, or a command's: jitar help start
 
-Options of start:
-  --service=<file>          the service file (required), e.g. services/standalone.json
-  --log-level=<level>       debug, info, warn, error or fatal (default: info)
-  --env-file=<file>         environment variables to load (default: .env when there is one)
-  --http-body-limit=<bytes> the largest request body accepted (default: 1048576)
-
-Options of init:
-  --name=<name>             the app's folder and package name (required)
-  --template=<template>     backend, react or vue (default: backend)
-
+jitar <command> --help lists the options of a command.
 Build the app first with jitar-compile (see jitar-compile --help).`;
 
-const { values, positionals } = parseOrExit(() => parseArgs({
+const START = {
+    name: 'jitar start',
+    usage: `Usage: jitar start --service=<file> [options]
+
+Starts one process of the app (a standalone, worker, gateway, repository or proxy) as its service file
+says, lists the RPC procedures it serves, and serves until SIGINT or SIGTERM.
+
+Options:
+  --service=<file>          the service file (required), e.g. services/standalone.json
+  --log-level=<level>       debug, info, warn, error or fatal (default: info)
+  --log-format=<format>     pretty (readable lines) or json (a JSON object per line); default: pretty
+                            when stdout is a terminal, json otherwise
+  --env-file=<file>         environment variables to load (default: .env when there is one)
+  --http-body-limit=<bytes> the largest request body accepted (default: 1048576)
+  --help                    print this help`,
     options: {
         service: { type: 'string' },
         'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
         'env-file': { type: 'string' },
         'http-body-limit': { type: 'string' },
+        help: { type: 'boolean', short: 'h' }
+    }
+} as const satisfies Command;
+
+const INIT = {
+    name: 'jitar init',
+    usage: `Usage: jitar init --name=<name> [options]
+
+Writes a starter app into a new folder of that name.
+
+Options:
+  --name=<name>             the app's folder and package name (required)
+  --template=<template>     backend, react or vue (default: backend)
+  --help                    print this help`,
+    options: {
         name: { type: 'string' },
         template: { type: 'string' },
-        version: { type: 'boolean' },
-        help: { type: 'boolean' }
-    },
-    allowPositionals: true,
-    strict: true
-}), USAGE);
+        help: { type: 'boolean', short: 'h' }
+    }
+} as const satisfies Command;
+
+const GLOBAL = {
+    name: 'jitar',
+    usage: USAGE,
+    options: {
+        version: { type: 'boolean', short: 'v' },
+        help: { type: 'boolean', short: 'h' }
+    }
+} as const satisfies Command;
+
+const VERSION = {
+    name: 'jitar version',
+    usage: `Usage: jitar version
+
+Prints the version of jitar.`,
+    options: { help: { type: 'boolean', short: 'h' } }
+} as const satisfies Command;
+
+/** The commands with a help of their own, by name. */
+const HELP_TOPICS: Readonly<Record<string, Command>> = { start: START, init: INIT, version: VERSION };
+
+const COMMANDS = [...Object.keys(HELP_TOPICS), 'help'];
 
 const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'];
 
 function fail(message: string): never
 {
-    console.error(`${message}\n`);
+    console.error(message);
     process.exit(1);
 }
 
-async function start(): Promise<void>
+async function start(args: string[]): Promise<void>
 {
-    if (values.service === undefined) fail(`jitar start needs --service=<file>\n\n${USAGE}`);
+    const values = parseOrExit(() => parseCommand(START, args, [INIT]));
+    if (values.help === true)
+    {
+        console.log(START.usage);
+        return;
+    }
+    if (values.service === undefined) fail(`jitar start needs --service=<file>, e.g. --service=services/standalone.json. See jitar start --help`);
     const logLevel = values['log-level'] ?? 'info';
     if (!LOG_LEVELS.includes(logLevel)) fail(`Invalid --log-level '${logLevel}'; use ${LOG_LEVELS.join(', ')}`);
+    const logFormat = values['log-format'];
+    if (logFormat !== undefined && !isLogFormat(logFormat)) fail(`Invalid --log-format '${logFormat}'; use ${LOG_FORMATS.join(' or ')}`);
     const bodyLimit = values['http-body-limit'] === undefined ? undefined : Number(values['http-body-limit']);
     if (bodyLimit !== undefined && !(Number.isInteger(bodyLimit) && bodyLimit > 0)) fail(`Invalid --http-body-limit '${values['http-body-limit']}'; give a number of bytes`);
 
@@ -70,15 +120,14 @@ async function start(): Promise<void>
     let service;
     try
     {
-        service = await startService({ serviceFile: values.service, cwd: process.cwd(), logLevel, envFile, bodyLimit });
+        service = await startService({ serviceFile: values.service, cwd: process.cwd(), logLevel, logFormat, envFile, bodyLimit });
     }
     catch (error)
     {
         fail(error instanceof Error ? error.message : String(error));
     }
 
-    console.log(`jitar ${packageVersion()} serves ${service.url}`);
-    if (service.fqns.length > 0) console.log(`RPC procedures:\n${service.fqns.map(fqn => `  ${service.url}/rpc/${fqn}`).join('\n')}`);
+    console.log(startBanner(packageVersion(), service).join('\n'));
 
     let stopping = false;
     const stop = (): void =>
@@ -95,9 +144,15 @@ async function start(): Promise<void>
     process.on('SIGTERM', stop);
 }
 
-async function init(): Promise<void>
+async function init(args: string[]): Promise<void>
 {
-    if (values.name === undefined) fail(`jitar init needs --name=<name>\n\n${USAGE}`);
+    const values = parseOrExit(() => parseCommand(INIT, args, [START]));
+    if (values.help === true)
+    {
+        console.log(INIT.usage);
+        return;
+    }
+    if (values.name === undefined) fail(`jitar init needs --name=<name>, e.g. --name=my-app. See jitar init --help`);
     const { createApp } = await import('../init/create-app.js');
     let app;
     try
@@ -111,9 +166,33 @@ async function init(): Promise<void>
     console.log(`Wrote ${app.files.length} files into ${values.name}/. Next:\n\n  cd ${values.name}\n  npm install && npm run build && npm start\n`);
 }
 
-const [command] = positionals;
-if (values.version === true || command === 'version') console.log(packageVersion());
-else if (values.help === true || command === undefined || command === 'help') console.log(USAGE);
-else if (command === 'start') await start();
-else if (command === 'init') await init();
-else fail(`Unknown command '${command}'\n\n${USAGE}`);
+/** `jitar help` and `jitar help <command>`. */
+function help(args: string[]): void
+{
+    const [topic, ...rest] = args;
+    const usage = topic === undefined ? USAGE : Object.hasOwn(HELP_TOPICS, topic) ? HELP_TOPICS[topic].usage : undefined;
+    if (usage === undefined || rest.length > 0) fail(`jitar help takes at most a command (${Object.keys(HELP_TOPICS).join(', ')}), not '${args.join(' ')}'. See jitar --help`);
+    console.log(usage);
+}
+
+const [command, ...args] = process.argv.slice(2);
+if (command === undefined) console.log(USAGE);
+else if (command.startsWith('-'))
+{
+    // Before any command, only jitar's own options.
+    const values = parseOrExit(() => parseCommand(GLOBAL, [command, ...args], [START, INIT]));
+    console.log(values.version === true ? packageVersion() : USAGE);
+}
+else if (command === 'start') await start(args);
+else if (command === 'init') await init(args);
+else if (command === 'help') help(args);
+else if (command === 'version')
+{
+    const values = parseOrExit(() => parseCommand(VERSION, args));
+    console.log(values.help === true ? VERSION.usage : packageVersion());
+}
+else
+{
+    const near = closestMatch(command, COMMANDS, { maxDistance: 2 });
+    fail(`Unknown command '${command}'${near === undefined ? '' : `; did you mean ${near}?`} See jitar --help`);
+}

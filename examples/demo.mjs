@@ -36,9 +36,9 @@ run('examples/show-manifest.mjs', ['examples/guestbook'], repository);
 const port = process.env.PORT ?? '3000';
 console.log(`
 Open http://127.0.0.1:${port}/ and sign the guestbook: the page calls signGuestbook on the server.
-Or try: curl 'http://127.0.0.1:${port}/rpc/guestbook/listEntries?serialize=true' -H 'x-jitar-procedure-version: 1.0.0'
 (Ctrl+C stops)
 `);
+// The server's banner follows, with a curl line that works as printed.
 const server = spawn(process.execPath, [join(repository, 'lib/cli/jitar.js'), 'start', '--service=services/standalone.json', '--log-level=warn'], { cwd: app, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', code => process.exit(code ?? 0));

@@ -1,3 +1,5 @@
+import { VERSION_HEADER } from './rpc/versions.js';
+
 /**
  * Errors that carry an HTTP status: the seed's set, which apps throw and subclass, and the runtime's own.
  * Subclasses keep their parent's status.
@@ -23,13 +25,43 @@ export class Teapot extends JitarError { override readonly status: number = 418;
 export class ServerError extends JitarError { override readonly status: number = 500; }
 export class NotImplemented extends JitarError { override readonly status: number = 501; }
 
-/** No implementation of that FQN and version is known. */
+/** A call that no reachable version of a procedure answers, and what the caller could ask for instead. */
+export interface VersionMiss
+{
+    /** The versions callers can reach (public and protected, never private), in ascending order. */
+    readonly versions: readonly string[];
+    /** The `x-jitar-procedure-version` header as sent; undefined when none was. */
+    readonly header: string | undefined;
+}
+
+/**
+ * No implementation of that FQN and version is known. When other versions are (`miss`), the message
+ * names them and the header that selects one: a caller who sent no header learns why 1.0.0 did not answer.
+ */
 export class ProcedureNotFound extends NotFound
 {
-    constructor(readonly fqn: string, readonly version: string)
+    /** The versions there are, when the procedure exists at other versions; empty when it is unknown. */
+    readonly versions: readonly string[];
+
+    constructor(readonly fqn: string, readonly version: string, miss?: VersionMiss)
     {
-        super(`Procedure '${fqn}' not found`);
+        super(notFoundMessage(fqn, version, miss));
+        this.versions = miss?.versions ?? [];
     }
+}
+
+function notFoundMessage(fqn: string, version: string, miss: VersionMiss | undefined): string
+{
+    if (miss === undefined || miss.versions.length === 0) return `Procedure '${fqn}' not found`;
+    const asked = miss.header === undefined ? 'no version header was sent, which means 0.0.0'
+        : miss.header === '' ? 'the version header was empty, which means 0.0.0'
+            : `asked by the header '${VERSION_HEADER}: ${miss.header}'`;
+    const { versions } = miss;
+    // A version selects itself or the greatest one below it: any of them works, the newest is the likely wish.
+    const advice = versions.length === 1
+        ? `it has version ${versions[0]}: send the header '${VERSION_HEADER}: ${versions[0]}'`
+        : `it has versions ${versions.join(', ')}: send one in the header, e.g. '${VERSION_HEADER}: ${versions[versions.length - 1]}'`;
+    return `Procedure '${fqn}' not found at version ${version} (${asked}); ${advice}`;
 }
 
 /** A private procedure, called from outside the segments that hold it. */

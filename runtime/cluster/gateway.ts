@@ -1,5 +1,5 @@
 import { BadRequest, ProcedureNotFound, Unauthorized, WorkerUnavailable } from '../errors.js';
-import { parseVersion } from '../rpc/versions.js';
+import { compareVersions, parseVersion, VERSION_HEADER } from '../rpc/versions.js';
 import { ConnectionRefused, requestHeader, type HttpAnswer, type HttpRequest, type Transport } from './http-client.js';
 import { sameTrustKey } from '../rpc/trust-key.js';
 import type { RegisteredWorker, WorkerRegistry } from './worker-registry.js';
@@ -53,18 +53,14 @@ export class Gateway
      */
     async forward(fqn: string, request: HttpRequest): Promise<HttpAnswer>
     {
-        const version = parseVersion(requestHeader(request.headers, 'x-jitar-procedure-version'));
+        const version = parseVersion(requestHeader(request.headers, VERSION_HEADER));
         const route = version === undefined ? fqn : this.registry.routeFor(fqn, version);
         // Made only when a worker refuses: most requests need none.
         let refused: Set<string> | undefined;
         for (;;)
         {
             const worker: RegisteredWorker | undefined = this.registry.pick(route, refused);
-            if (worker === undefined)
-            {
-                if (this.registry.knows(fqn)) throw new WorkerUnavailable(fqn);
-                throw new ProcedureNotFound(fqn, version ?? '0.0.0');
-            }
+            if (worker === undefined) throw this.#noWorker(fqn, version, request);
             try
             {
                 return await this.#client.send(worker.url, request);
@@ -76,6 +72,21 @@ export class Gateway
                 (refused ??= new Set()).add(worker.id);
             }
         }
+    }
+
+    /** Why no worker takes a call: its version is not served (404 naming those that are), none is available (503), or none serves the FQN (404). */
+    #noWorker(fqn: string, version: string | undefined, request: HttpRequest): Error
+    {
+        if (version !== undefined)
+        {
+            const versions = this.registry.versionsServed(fqn) ?? [];
+            if (versions.length > 0 && !versions.some(served => compareVersions(served, version) <= 0))
+            {
+                return new ProcedureNotFound(fqn, version, { versions, header: requestHeader(request.headers, VERSION_HEADER) });
+            }
+        }
+        if (this.registry.knows(fqn)) return new WorkerUnavailable(fqn);
+        return new ProcedureNotFound(fqn, version ?? '0.0.0');
     }
 }
 

@@ -122,7 +122,9 @@ export class WorkerRegistry
 
     /**
      * The route for a call of `fqn` at `version`, by the rule a worker applies (that version, else the
-     * greatest below it) over the versions the available workers serve; just `fqn` when none said theirs.
+     * greatest below it) over the versions the available workers serve; just `fqn` when not all of them
+     * said theirs. When all did and none serves that version, it is `fqn@version`, which no worker is
+     * picked for: the gateway answers the 404 itself, naming the versions there are (versionsServed).
      */
     routeFor(fqn: string, version: string): string
     {
@@ -143,14 +145,33 @@ export class WorkerRegistry
     #chooseRoute(fqn: string, version: string): string
     {
         let chosen: string | undefined;
-        for (const worker of this.#availableFor(fqn))
+        const workers = this.#availableFor(fqn);
+        for (const worker of workers)
         {
             for (const candidate of worker.versions.get(fqn) ?? [])
             {
                 if (compareVersions(candidate, version) <= 0 && (chosen === undefined || compareVersions(candidate, chosen) > 0)) chosen = candidate;
             }
         }
-        return chosen === undefined ? fqn : routeKey(fqn, chosen);
+        if (chosen !== undefined) return routeKey(fqn, chosen);
+        const allSaid = workers.length > 0 && workers.every(worker => worker.versions.has(fqn));
+        return allSaid ? routeKey(fqn, version) : fqn;
+    }
+
+    /**
+     * The versions of `fqn` the available workers serve, ascending, when each of them said its versions
+     * (a worker registers only those it exposes, never private ones); undefined when one did not.
+     */
+    versionsServed(fqn: string): string[] | undefined
+    {
+        const versions = new Set<string>();
+        for (const worker of this.#availableFor(fqn))
+        {
+            const served = worker.versions.get(fqn);
+            if (served === undefined) return undefined;
+            for (const version of served) versions.add(version);
+        }
+        return [...versions].sort(compareVersions);
     }
 
     /** Whether any registered worker, available or not, serves `fqn`. */

@@ -88,6 +88,18 @@ export class RpcHandler
         return [...this.#exposed.values()].flat().map(({ fqn, version }) => ({ fqn, version }));
     }
 
+    /** The procedures this process serves over RPC, as the manifest describes them: by FQN, then version. */
+    get exposed(): ProcedureManifest[]
+    {
+        return this.fqns.flatMap(fqn => this.#exposed.get(fqn) ?? []);
+    }
+
+    /** The versions of `fqn` this process serves over RPC, ascending; none when it serves no version of it. */
+    versionsOf(fqn: string): string[]
+    {
+        return (this.#exposed.get(fqn) ?? []).map(procedure => procedure.version);
+    }
+
     /** Exact version, else the greatest one below the requested version. */
     select(fqn: string, version: string): ProcedureManifest | undefined
     {
@@ -130,7 +142,7 @@ export class RpcHandler
         const version = parseVersion(call.version);
         if (version === undefined) throw new BadRequest(`Invalid version number '${call.version}'`);
         const procedure = this.select(call.fqn, version);
-        if (procedure === undefined) throw new ProcedureNotFound(call.fqn, version);
+        if (procedure === undefined) throw new ProcedureNotFound(call.fqn, version, { versions: this.versionsOf(call.fqn), header: call.version });
         if (procedure.access === 'protected' && (this.#options.trustKey === undefined || !sameTrustKey(this.#options.trustKey, call.headers()['x-jitar-trust-key'])))
         {
             throw new Unauthorized('Request not trusted');

@@ -1,3 +1,6 @@
+/** The request header that names the version of the procedure to call. */
+export const VERSION_HEADER = 'x-jitar-procedure-version';
+
 /** Versions as requests name them: `1`, `1.2` and `1.2.3` are allowed, absent means 0.0.0. */
 const VERSION = /^\d+(\.\d+){0,2}$/;
 

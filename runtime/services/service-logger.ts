@@ -1,9 +1,30 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
+import { prettyFactory } from 'pino-pretty';
+
+import type { LogFormat } from './log-format.js';
 
 export type { Logger };
 
-/** A process's log: pino, the logger Fastify is made for, one JSON line per entry on stdout. */
-export function createServiceLogger(level: string): Logger
+export interface ServiceLoggerOptions
 {
-    return pino({ level });
+    level: string;
+    /** Default: `pretty` when the output is a terminal, else `json`. */
+    format?: LogFormat;
+    /** Whether the output is a terminal; default: whether stdout is one. */
+    isTTY?: boolean;
+    /** Where the lines go; default stdout (synchronously, so that no line is lost when the process exits). */
+    destination?: DestinationStream;
+}
+
+/** A process's log: pino, the logger Fastify is made for, in the format that suits where its lines go. */
+export function createServiceLogger(options: ServiceLoggerOptions): Logger
+{
+    const destination = options.destination ?? pino.destination({ dest: 1, sync: true });
+    const format = options.format ?? ((options.isTTY ?? process.stdout.isTTY === true) ? 'pretty' : 'json');
+    if (format === 'json') return pino({ level: options.level }, destination);
+
+    // pino-pretty's formatter, called in line rather than as its stream: that stream is asynchronous, and
+    // lines logged just before the process exits (while it stops) would be lost.
+    const prettify = prettyFactory({ translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+    return pino({ level: options.level }, { write: (line: string) => destination.write(prettify(line)) });
 }

@@ -20,7 +20,7 @@ import { ChannelServer } from '../http/channel-server.js';
 import { createHttpServer, DEFAULT_BODY_LIMIT, type HttpParts } from '../http/fastify-server.js';
 import { forwardingChannelHandler } from '../http/forwarding.js';
 import { middlewareFailed, withMiddleware } from '../http/forwarding-middleware.js';
-import type { Manifest } from '../manifest.js';
+import type { Manifest, ProcedureManifest } from '../manifest.js';
 import { isMiddleware, type Middleware } from '../middleware/middleware.js';
 import { ArgumentValidator } from '../rpc/argument-validator.js';
 import { RpcHandler, type ValueCodec } from '../rpc/rpc-handler.js';
@@ -29,6 +29,8 @@ import { createClassResolver, type ClassConstructor, type ClassResolver } from '
 import { importAppModule } from './app-modules.js';
 import { AssetWhitelist } from './asset-whitelist.js';
 import { HealthChecks, isHealthCheck } from './health-checks.js';
+import { listenFailure } from './listen-failure.js';
+import type { LogFormat } from './log-format.js';
 import { readManifest } from './manifest-file.js';
 import { loadServiceConfig } from './service-config.js';
 import { createServiceLogger } from './service-logger.js';
@@ -40,6 +42,8 @@ export interface StartOptions
     /** The app's root: where jitar.json is. */
     cwd: string;
     logLevel?: string;
+    /** Default: readable lines when stdout is a terminal, JSON lines otherwise. */
+    logFormat?: LogFormat;
     envFile?: string;
     bodyLimit?: number;
 }
@@ -49,6 +53,8 @@ export interface RunningService
     url: string;
     /** The procedures this process serves over RPC. */
     fqns: string[];
+    /** ... each version of them, as the manifest describes it: by FQN, then version. */
+    procedures: ProcedureManifest[];
     server: FastifyInstance;
     /** Stops taking requests, lets those in flight finish, then runs tearDown. */
     close(): Promise<void>;
@@ -65,7 +71,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
 {
     const config = loadServiceConfig(resolve(options.cwd, options.serviceFile), { cwd: options.cwd, envFile: options.envFile });
     const { target } = readJitarConfig(options.cwd);
-    const log = createServiceLogger(options.logLevel ?? 'info');
+    const log = createServiceLogger({ level: options.logLevel ?? 'info', format: options.logFormat });
     const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
     // Whom this process trusts when it connects to https services; undefined: Node's default CAs.
     const ca = config.tls?.ca?.pem;
@@ -164,12 +170,24 @@ export async function startService(options: StartOptions): Promise<RunningServic
 
     const tls = config.tls === undefined ? undefined : { cert: config.tls.cert.pem, key: config.tls.key.pem };
     const http = await createHttpServer(parts, { log, bodyLimit, tls });
-    await http.server.listen({ host: config.host, port: config.port });
+    try
+    {
+        await http.server.listen({ host: config.host, port: config.port });
+    }
+    catch (error)
+    {
+        // Nothing was served: what the service set up for serving goes, so that the process can end.
+        await http.server.close();
+        await afterClose();
+        if (runtime !== undefined) uninstallRuntime(runtime);
+        throw listenFailure(error, options.serviceFile, config) ?? error;
+    }
     await started();
 
     return {
         url: config.url,
         fqns: parts.rpc?.fqns ?? [],
+        procedures: parts.rpc?.exposed ?? [],
         server: http.server,
         close: async () =>
         {

@@ -393,7 +393,8 @@ describe('versions across workers', () =>
             expect(await price('1.5')).toEqual({ status: 200, body: 'pen: 10 (v1)' });
             expect(await price('3.0.0')).toEqual({ status: 200, body: 'pen: 12 (v2)' });
         }
-        expect(await price()).toEqual({ status: 404, body: 'Procedure \'pricing/price\' not found' });
+        // Neither worker serves 0.0.0: the gateway answers, naming the versions both registered.
+        expect(await price()).toEqual({ status: 404, body: 'Procedure \'pricing/price\' not found at version 0.0.0 (no version header was sent, which means 0.0.0); it has versions 1.0.0, 2.0.0: send one in the header, e.g. \'x-jitar-procedure-version: 2.0.0\'' });
         // The front worker calls version 2 directly, and also with the gateway gone.
         await gateway.stop();
         for (let index = 0; index < 3; index++) expect(await text(`${front.url}/rpc/front/quote?item=ink`)).toEqual({ status: 200, body: 'ink: 12 (v2)' });

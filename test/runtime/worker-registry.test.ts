@@ -85,11 +85,23 @@ describe('versions across workers', () =>
         expect(workers.routeFor('price', '2.0.0')).toBe('price@2.0.0');
         expect(workers.routeFor('price', '1.5.0')).toBe('price@1.0.0');
         expect(workers.routeFor('price', '9.0.0')).toBe('price@2.0.0');
-        // Nothing at or below it: any worker, which answers the 404.
-        expect(workers.routeFor('price', '0.0.0')).toBe('price');
+        // Nothing at or below it: a route no worker serves, so that the gateway answers the 404 naming those there are.
+        expect(workers.routeFor('price', '0.0.0')).toBe('price@0.0.0');
+        expect(workers.pick('price@0.0.0')).toBeUndefined();
+        expect(workers.versionsServed('price')).toEqual(['1.0.0', '2.0.0']);
         expect(picks(workers, 'price@2.0.0', 2)).toEqual(['http://new', 'http://new']);
         expect(new Set(picks(workers, 'price@1.0.0', 2))).toEqual(new Set(['http://old', 'http://new']));
         expect(workers.routes()).toEqual({ 'price': ['http://old', 'http://new'], 'price@1.0.0': ['http://old', 'http://new'], 'price@2.0.0': ['http://new'] });
+    });
+
+    it('leaves a version nobody said it serves to any worker when one of them did not say its versions', () =>
+    {
+        const { workers } = registry();
+        workers.register('http://ours', ['price'], 'available', [{ fqn: 'price', version: '1.0.0' }]);
+        workers.register('http://jitar', ['price']);
+        expect(workers.routeFor('price', '0.0.0')).toBe('price');
+        expect(workers.versionsServed('price')).toBeUndefined();
+        expect(workers.versionsServed('nothing')).toEqual([]);
     });
 });
 
