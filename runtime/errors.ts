@@ -122,6 +122,15 @@ export class RemoteCallFailed extends ServerError
     override readonly status: number = 502;
 }
 
+/** Another process answered with something that cannot be passed on (an invalid status or header). */
+export class InvalidPeerAnswer extends RemoteCallFailed
+{
+    constructor(readonly origin: string, readonly problem: string)
+    {
+        super(`${origin} sent an answer that cannot be passed on: ${problem}`);
+    }
+}
+
 /** Another process took longer than the configured timeout to answer. */
 export class RemoteCallTimedOut extends ServerError
 {

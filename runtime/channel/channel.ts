@@ -6,6 +6,9 @@ import { FrameReader, type Frame } from './frames.js';
 export const CHANNEL_PATH = '/jitar/channel';
 export const CHANNEL_PROTOCOL = 'jitar-rpc/1';
 
+/** How long an ended channel waits for the peer to end its side (and to read what was still sent). */
+const END_GRACE = 5000;
+
 export interface ChannelEvents
 {
     onFrame(frame: Frame): void;
@@ -104,12 +107,16 @@ export class Channel
         }
     };
 
-    /** Sends what is pending, then ends the connection. */
+    /**
+     * Sends what is pending, then ends the connection. A peer that does not end its side in time (a
+     * faulty or hostile one) must not keep this process from stopping: its connection is cut.
+     */
     end(): void
     {
         if (this.#closed) return;
         this.#flush();
         this.#socket.end();
+        setTimeout(() => this.#socket.destroy(), END_GRACE).unref();
     }
 
     destroy(error?: Error): void

@@ -3,8 +3,9 @@ import { request as httpsRequest } from 'node:https';
 
 import { Channel, CHANNEL_PATH, CHANNEL_PROTOCOL } from '../channel/channel.js';
 import { ANSWER, encodeFrame, GOING_AWAY, pushHeaders, REQUEST, type Frame } from '../channel/frames.js';
+import { readAnswerHead } from '../channel/answer-head.js';
 import { InFlight } from '../channel/in-flight.js';
-import { RemoteCallFailed, RemoteCallTimedOut } from '../errors.js';
+import { InvalidPeerAnswer, RemoteCallFailed, RemoteCallTimedOut } from '../errors.js';
 import { ConnectionRefused, HttpClient, type HttpAnswer, type HttpRequest, type Transport } from './http-client.js';
 
 /**
@@ -30,14 +31,18 @@ export class ChannelClient implements Transport
     readonly #ca: Buffer | undefined;
     readonly #sweep: NodeJS.Timeout;
 
+    readonly #onPeerFault: PeerFaultListener;
+
     /**
      * `timeout`: milliseconds a process may take to answer before the request fails (504). `ca`: the
-     * certificates that https origins must be signed by, instead of Node's default ones.
+     * certificates that https origins must be signed by, instead of Node's default ones. `onPeerFault`:
+     * told of each answer refused because the other process sent what cannot be passed on.
      */
-    constructor(timeout: number, ca?: Buffer)
+    constructor(timeout: number, ca?: Buffer, onPeerFault: PeerFaultListener = () => undefined)
     {
         this.#timeout = timeout;
         this.#ca = ca;
+        this.#onPeerFault = onPeerFault;
         this.#http = new HttpClient(timeout, ca);
         // One timer for all requests: a timer each would cost more than the request.
         this.#sweep = setInterval(() =>
@@ -65,6 +70,7 @@ export class ChannelClient implements Transport
                     if (this.#current.get(origin) === gone) this.#current.delete(origin);
                 },
                 httpOnly: () => this.#httpOnly.add(origin),
+                peerFault: this.#onPeerFault,
                 http: this.#http
             });
             this.#current.set(origin, channel);
@@ -90,8 +96,12 @@ interface Waiting
     deadline: number;
 }
 
+/** Told which process sent an answer that was refused, and why. */
+export type PeerFaultListener = (origin: string, problem: string) => void;
+
 interface OutgoingChannelHooks
 {
+    peerFault: PeerFaultListener;
     closed(channel: OutgoingChannel): void;
     goingAway(channel: OutgoingChannel): void;
     /** The origin answered the upgrade with something else than a channel. */
@@ -207,7 +217,16 @@ class OutgoingChannel
     {
         if (frame.kind === ANSWER)
         {
-            this.#settle(frame.id, waiting => waiting.resolve(answerOf(frame)));
+            this.#settle(frame.id, waiting =>
+            {
+                const head = readAnswerHead(frame.head);
+                if (typeof head === 'string')
+                {
+                    this.#hooks.peerFault(this.#origin, head);
+                    waiting.reject(new InvalidPeerAnswer(this.#origin, head));
+                }
+                else waiting.resolve({ status: head.status, headers: head.headers, body: frame.body });
+            });
         }
         else if (frame.kind === GOING_AWAY)
         {
@@ -268,12 +287,4 @@ class OutgoingChannel
         this.#endWhenIdle();
         return closed;
     }
-}
-
-function answerOf(frame: Frame): HttpAnswer
-{
-    const { head, body } = frame;
-    const headers: HttpAnswer['headers'] = {};
-    for (let index = 1; index + 1 < head.length; index += 2) headers[head[index].toLowerCase()] = head[index + 1];
-    return { status: Number(head[0]), headers, body };
 }

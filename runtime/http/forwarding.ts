@@ -141,7 +141,18 @@ export function answerHeaders(answered: HttpAnswer['headers'], closing: boolean)
 
 function sendRaw(response: ServerResponse, answer: HttpAnswer | ChannelAnswer, closing: boolean): void
 {
-    response.writeHead(answer.status, answerHeaders(answer.headers, closing));
+    try
+    {
+        response.writeHead(answer.status, answerHeaders(answer.headers, closing));
+    }
+    catch (error)
+    {
+        // Transports check what peers answer; should anything still get past them, it fails this call
+        // alone: thrown here, inside a promise's callback, it would end the process.
+        response.writeHead(502, { 'content-type': 'text/plain; charset=utf-8', 'x-jitar-content-type': 'text/plain' });
+        response.end(`The answer could not be passed on: ${error instanceof Error ? error.message : String(error)}`);
+        return;
+    }
     response.end(answer.body);
 }
 

@@ -160,6 +160,10 @@ export class RpcHandler
                 (error: unknown) => this.#answerOrFail(statusOf(error), error, call));
         }
 
+        // `*name` arguments override parameters on middleware's word (the user an auth middleware found,
+        // say): a caller must not be able to send one and pass for that middleware.
+        const starred = Object.keys(args).find(key => key.startsWith('*'));
+        if (starred !== undefined) throw new BadRequest(`Argument '${starred}' is refused: names starting with '*' are set by middleware only`);
         const request = new Request(procedure.fqn, procedure.version, args, call.headers());
         return runChain(this.#options.middleware, request, () => this.#run(procedure, withStarArguments(procedure, request.args), () => request.headers, call))
             .then(response => this.#answerResponse(response, call))

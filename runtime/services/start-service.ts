@@ -11,7 +11,7 @@ import { ClusterCaller } from '../cluster/cluster-caller.js';
 import { runWithHeaders } from '../cluster/call-context.js';
 import { Gateway } from '../cluster/gateway.js';
 import { GatewayLink } from '../cluster/gateway-link.js';
-import { ChannelClient } from '../cluster/channel-client.js';
+import { ChannelClient, type PeerFaultListener } from '../cluster/channel-client.js';
 import { HttpClient } from '../cluster/http-client.js';
 import { KnownWorkers } from '../cluster/known-workers.js';
 import { WorkerRegistry } from '../cluster/worker-registry.js';
@@ -33,7 +33,7 @@ import { listenFailure } from './listen-failure.js';
 import type { LogFormat } from './log-format.js';
 import { readManifest } from './manifest-file.js';
 import { loadServiceConfig } from './service-config.js';
-import { createServiceLogger } from './service-logger.js';
+import { createServiceLogger, type Logger } from './service-logger.js';
 
 export interface StartOptions
 {
@@ -96,7 +96,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
         // A call that found no worker to go to went through the gateway: new routes are asked for now.
         let link: GatewayLink | undefined;
         const cluster = config.kind === 'worker' && config.gateway !== undefined
-            ? joinCluster(config.url, config.gateway, config.trustKey, config.requestTimeout, ca, codec, () => link?.refreshRoutes())
+            ? joinCluster(config.url, config.gateway, config.trustKey, config.requestTimeout, ca, codec, () => link?.refreshRoutes(), log)
             : undefined;
 
         const local = new ProcedureRuntime(manifest, cluster?.caller);
@@ -138,7 +138,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     }
     else if (config.kind === 'gateway')
     {
-        const client = new ChannelClient(config.requestTimeout, ca);
+        const client = new ChannelClient(config.requestTimeout, ca, peerFaultLog(log));
         const registry = new WorkerRegistry({ unavailableThreshold: config.unavailableThreshold, stoppedThreshold: config.stoppedThreshold });
         const gateway = new Gateway(registry, client, config.trustKey);
         parts.gateway = gateway;
@@ -156,7 +156,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     else if (config.kind === 'proxy')
     {
         // RPC over a channel to the gateway or worker; files over HTTP, since they may be large.
-        const rpcClient = new ChannelClient(config.requestTimeout, ca);
+        const rpcClient = new ChannelClient(config.requestTimeout, ca, peerFaultLog(log));
         const fileClient = new HttpClient(config.requestTimeout, ca);
         parts.proxy = { rpcClient, fileClient, targets: { rpc: config.rpcTarget.url, repository: config.repository } };
         afterClose = async () => { await Promise.all([rpcClient.close(), fileClient.close()]); };
@@ -183,6 +183,10 @@ export async function startService(options: StartOptions): Promise<RunningServic
         throw listenFailure(error, options.serviceFile, config) ?? error;
     }
     await started();
+    // The last guard: a rejection that no request path caught is a bug of ours or the app's, but a
+    // process that serves many callers must not end for one of them; it is logged, and serving goes on.
+    const unexpected = (reason: unknown): void => { log.error({ err: reason }, 'unhandled rejection (the process goes on serving)'); };
+    process.on('unhandledRejection', unexpected);
 
     return {
         url: config.url,
@@ -204,20 +208,27 @@ export async function startService(options: StartOptions): Promise<RunningServic
             clearTimeout(force);
             await afterClose();
             if (runtime !== undefined) uninstallRuntime(runtime);
+            process.off('unhandledRejection', unexpected);
             for (const path of config.tearDown) await importAppModule(target, path, 'tearDown');
         }
     };
 }
 
 /** What a worker with a gateway needs to call the procedures of other workers. */
-function joinCluster(self: string, gateway: string, trustKey: string | undefined, requestTimeout: number, ca: Buffer | undefined, codec: ValueCodec, onNoRoute: () => void)
+function joinCluster(self: string, gateway: string, trustKey: string | undefined, requestTimeout: number, ca: Buffer | undefined, codec: ValueCodec, onNoRoute: () => void, log: Logger)
 {
-    const client = new ChannelClient(requestTimeout, ca);
+    const client = new ChannelClient(requestTimeout, ca, peerFaultLog(log));
     const workers = new KnownWorkers(self);
     const caller = new ClusterCaller({ client, codec, workers, gateway, trustKey, onNoRoute });
     // Registration and reports are the gateway's HTTP API, not RPC.
     const http = new HttpClient(requestTimeout, ca);
     return { client, http, workers, caller, gateway };
+}
+
+/** A log line naming the process whose answer was refused: the call gets a 502, an operator the culprit. */
+function peerFaultLog(log: Logger): PeerFaultListener
+{
+    return (peer, problem) => log.warn({ peer }, `Answer from ${peer} refused: ${problem}`);
 }
 
 /** The entry modules of the service's segments. */

@@ -280,6 +280,14 @@ describe('middleware', () =>
         expect((await request('/rpc/types/whoAmI?user=mallory', { headers: { authorization: 'Bearer ann' } })).body).toBe('ann');
     });
 
+    test('a *name argument sent by the caller is refused: only middleware sets one', async () =>
+    {
+        const refused = [400, "Argument '*user' is refused: names starting with '*' are set by middleware only"];
+        expect(await request('/rpc/types/whoAmI?%2Auser=mallory')).toMatchObject({ status: refused[0], body: refused[1] });
+        expect(await post('/rpc/types/whoAmI', { '*user': 'mallory' })).toMatchObject({ status: refused[0], body: refused[1] });
+        expect(await post('/rpc/types/whoAmI', { '*user': 'mallory' }, { headers: { authorization: 'Bearer ann' } })).toMatchObject({ status: refused[0], body: refused[1] });
+    });
+
     test('a *name argument vanishes for procedures without that parameter', async () =>
     {
         expect(await request('/rpc/domain/sayHello?name=A', { headers: { authorization: 'Bearer ann' } })).toMatchObject({ status: 200, body: 'Hello, A!' });
