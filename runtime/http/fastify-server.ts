@@ -8,7 +8,9 @@ import type { RpcHandler } from '../rpc/rpc-handler.js';
 import type { ChannelServer } from './channel-server.js';
 import type { AssetWhitelist } from '../services/asset-whitelist.js';
 import type { HealthChecks } from '../services/health-checks.js';
+import type { ConnectionSettings } from '../services/service-config.js';
 import type { Logger } from '../services/service-logger.js';
+import { applyDeadlines } from './deadlines.js';
 import { forwardingServerFactory, type Forward } from './forwarding.js';
 import { addGatewayRoutes } from './gateway-routes.js';
 import { addProxyRoutes, type ProxyTargets } from './proxy-routes.js';
@@ -31,6 +33,8 @@ export interface HttpOptions
     log: Logger;
     /** Largest request body, in bytes (DEFAULT_BODY_LIMIT unless the service says otherwise). */
     bodyLimit: number;
+    /** The deadlines of its connections (the service file's root `connections`). */
+    connections: ConnectionSettings;
 }
 
 /**
@@ -58,6 +62,7 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
         onConstructorPoisoning: 'error'
     });
 
+    applyDeadlines(server.server, options.connections);
     server.addHook('preClose', async () => { state.closing = true; });
     parts.channels?.attach(server.server);
 

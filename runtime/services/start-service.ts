@@ -86,7 +86,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
         // A call that found no worker to go to went through the gateway: new routes are asked for now.
         let link: GatewayLink | undefined;
         const cluster = config.kind === 'worker' && config.gateway !== undefined
-            ? joinCluster(config.url, config.gateway, config.trustKey, config.requestTimeout, codec, () => link?.refreshRoutes())
+            ? joinCluster(config.url, config.gateway, config.trustKey, config.requestTimeout, codec, () => link?.refreshRoutes(), () => link?.registered === true)
             : undefined;
 
         const local = new ProcedureRuntime(manifest, cluster?.caller);
@@ -100,7 +100,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
             onServerError: (error, call) => log.error({ err: error, fqn: call.fqn }, 'procedure failed')
         });
         parts.rpc = rpc;
-        parts.channels = new ChannelServer({ handle: rpcChannelHandler(rpc), bodyLimit, log });
+        parts.channels = new ChannelServer({ handle: rpcChannelHandler(rpc), bodyLimit, log, limits: config.connections });
         installRuntime(local);
 
         if (config.kind === 'worker' && cluster !== undefined)
@@ -110,7 +110,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
                 reportInterval: config.reportInterval,
                 state: async () => await health.isHealthy() ? 'available' : 'unavailable',
                 onRoutes: routes => cluster.workers.update(routes),
-                log: { debug: message => log.debug(message), info: message => log.info(message), warn: message => log.warn(message) }
+                log: { debug: message => log.debug(message), info: message => log.info(message), warn: message => log.warn(message), error: message => log.error(message) }
             });
             link = gatewayLink;
             started = () => gatewayLink.start();
@@ -134,7 +134,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
         const gateway = new Gateway(registry, client, config.trustKey);
         parts.gateway = gateway;
         // Proxies and workers that call through the gateway send over channels too.
-        parts.channels = new ChannelServer({ handle: forwardingChannelHandler((fqn, request) => gateway.forward(fqn, request)), bodyLimit, log });
+        parts.channels = new ChannelServer({ handle: forwardingChannelHandler((fqn, request) => gateway.forward(fqn, request)), bodyLimit, log, limits: config.connections });
         const monitor = setInterval(() => registry.monitor(), config.monitorInterval);
         monitor.unref();
         afterClose = async () =>
@@ -158,7 +158,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
         parts.assets = { root, whitelist: new AssetWhitelist({ root, patterns: config.assets, indexFilename: config.indexFilename, serveIndexOnNotFound: config.serveIndexOnNotFound }) };
     }
 
-    const http = await createHttpServer(parts, { log, bodyLimit });
+    const http = await createHttpServer(parts, { log, bodyLimit, connections: config.connections });
     await http.server.listen({ host: config.host, port: config.port });
     await started();
 
@@ -187,11 +187,12 @@ export async function startService(options: StartOptions): Promise<RunningServic
 }
 
 /** What a worker with a gateway needs to call the procedures of other workers. */
-function joinCluster(self: string, gateway: string, trustKey: string | undefined, requestTimeout: number, codec: ValueCodec, onNoRoute: () => void)
+function joinCluster(self: string, gateway: string, trustKey: string | undefined, requestTimeout: number, codec: ValueCodec, onNoRoute: () => void, registered: () => boolean)
 {
     const client = new ChannelClient(requestTimeout);
     const workers = new KnownWorkers(self);
-    const caller = new ClusterCaller({ client, codec, workers, gateway, trustKey, onNoRoute });
+    // With a key, only through a gateway that took this worker (one with the same key: an open one refuses it).
+    const caller = new ClusterCaller({ client, codec, workers, gateway, trustKey, onNoRoute, gatewayTrusted: trustKey === undefined ? undefined : registered });
     // Registration and reports are the gateway's HTTP API, not RPC.
     const http = new HttpClient(requestTimeout);
     return { client, http, workers, caller, gateway };
