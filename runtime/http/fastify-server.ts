@@ -14,7 +14,7 @@ import { applyDeadlines } from './deadlines.js';
 import { forwardingServerFactory, type Forward } from './forwarding.js';
 import { addGatewayRoutes } from './gateway-routes.js';
 import { addProxyRoutes, type ProxyTargets } from './proxy-routes.js';
-import { formToObject, parseJsonBody, toRpcCall, unsupportedMediaType } from './rpc-request.js';
+import { formToObject, isSerialized, parseJsonBody, toRpcCall, unsupportedMediaType } from './rpc-request.js';
 
 export interface HttpParts
 {
@@ -68,11 +68,11 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
 
     // Fastify's own JSON parser says only "not valid JSON"; this one says what is wrong, prototype keys included.
     server.removeContentTypeParser('application/json');
-    server.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
+    server.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
     {
         try
         {
-            done(null, parseJsonBody(body as string));
+            done(null, parseJsonBody(body as string, isSerialized(request.query as Record<string, unknown>, request.raw.rawHeaders)));
         }
         catch (error)
         {

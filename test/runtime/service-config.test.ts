@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { loadServiceConfig, ServiceConfigError, SERVICE_DEFAULTS, type LoadServiceConfigOptions, type ServiceConfig } from '../../runtime/services/service-config.js';
+import { CONNECTION_DEFAULTS, loadServiceConfig, ServiceConfigError, SERVICE_DEFAULTS, type LoadServiceConfigOptions, type ServiceConfig } from '../../runtime/services/service-config.js';
 import { parseEnvContent } from '../../runtime/services/env-file.js';
 
 let dir: string;
@@ -61,7 +61,8 @@ const common = (file = 'services/test.json') => ({
     setUp: [],
     tearDown: [],
     healthChecks: [],
-    middleware: []
+    middleware: [],
+    connections: CONNECTION_DEFAULTS
 });
 
 describe('every service kind, with its defaults', () =>
@@ -422,7 +423,7 @@ describe('errors', () =>
     test('several unknown keys at the root', () =>
     {
         expect(failure({ ...URL_ONLY, port: 3000, host: 'x', gateway: {} }))
-            .toBe(`services/test.json: unknown keys 'port' and 'host' at the root; known keys are url, setUp, tearDown, healthChecks, middleware, remoteWorker, standalone, worker, gateway, repository, proxy`);
+            .toBe(`services/test.json: unknown keys 'port' and 'host' at the root; known keys are url, setUp, tearDown, healthChecks, middleware, remoteWorker, connections, standalone, worker, gateway, repository, proxy`);
     });
 
     test('unknown keys in every service kind and in remoteWorker', () =>
