@@ -129,7 +129,14 @@ export class ChannelServer
             }
         });
         this.#channels.set(channel, served);
-        socket.setTimeout(this.#limits.channelIdleTimeout, () => this.#idle(channel, served, peer));
+        // Not setTimeout's callback, which Node calls once only: every idle period counts.
+        socket.on('timeout', () =>
+        {
+            // A timeout that fired is armed again only by traffic: this arms it for the next period in any case.
+            socket.setTimeout(this.#limits.channelIdleTimeout);
+            this.#idle(channel, served, peer);
+        });
+        socket.setTimeout(this.#limits.channelIdleTimeout);
         this.#sweep ??= this.#startSweep();
         if (head.length > 0) channel.receive(head);
     }
