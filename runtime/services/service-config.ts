@@ -392,9 +392,11 @@ class ServiceReader
             }
             return key.startsWith('max') ? this.count(section, key, CONNECTION_DEFAULTS[key]) : this.milliseconds(section, key, CONNECTION_DEFAULTS[key]);
         };
+        const bodyTimeout = read('bodyTimeout');
         const connections: ConnectionSettings = {
-            headersTimeout: read('headersTimeout'),
-            bodyTimeout: read('bodyTimeout'),
+            // A body deadline shorter than the headers' default shortens that too.
+            headersTimeout: section.get('headersTimeout') === undefined ? Math.min(CONNECTION_DEFAULTS.headersTimeout, bodyTimeout) : read('headersTimeout'),
+            bodyTimeout,
             keepAliveTimeout: read('keepAliveTimeout'),
             channelIdleTimeout: read('channelIdleTimeout'),
             channelFrameTimeout: read('channelFrameTimeout'),
