@@ -109,15 +109,26 @@ function pointToDefinitions(schema: JsonSchema): JsonSchema
  */
 function withFiniteNumbers(definitions: Record<string, JsonSchema>): Record<string, JsonSchema>
 {
-    return rewrite(definitions, () => undefined) as Record<string, JsonSchema>;
+    return rewrite(definitions, () => undefined, true) as Record<string, JsonSchema>;
 }
 
-/** A copy of a schema with `replace`'s values for the keys it answers, and jitarFinite beside every number type. */
-function rewrite(value: unknown, replace: (key: string, item: unknown) => unknown): unknown
+/** Keywords whose values are data, not schemas: they are copied as they are. */
+const DATA_KEYWORDS: ReadonlySet<string> = new Set(['const', 'enum', 'default', 'examples']);
+/** Keywords whose values map names (of properties, definitions) to schemas: those names are no keywords. */
+const NAMED_SCHEMAS: ReadonlySet<string> = new Set(['properties', 'patternProperties', '$defs', 'dependentSchemas']);
+
+/**
+ * A copy of a schema with `replace`'s values for the keys it answers, and jitarFinite beside every number
+ * type. `named`: `value` maps names to schemas (a `properties` object), rather than being a schema.
+ */
+function rewrite(value: unknown, replace: (key: string, item: unknown) => unknown, named = false): unknown
 {
     if (Array.isArray(value)) return value.map(item => rewrite(item, replace));
     if (value === null || typeof value !== 'object') return value;
-    const copy = Object.fromEntries(Object.entries(value).map(([key, item]) => [key, replace(key, item) ?? rewrite(item, replace)]));
+    const entries = Object.entries(value);
+    if (named) return Object.fromEntries(entries.map(([name, schema]) => [name, rewrite(schema, replace)]));
+    const copy = Object.fromEntries(entries.map(([key, item]) =>
+        [key, replace(key, item) ?? (DATA_KEYWORDS.has(key) ? item : rewrite(item, replace, NAMED_SCHEMAS.has(key)))]));
     const type: unknown = copy.type;
     const types = Array.isArray(type) ? type : [type];
     if (types.includes('number') || types.includes('integer')) copy.jitarFinite = true;
