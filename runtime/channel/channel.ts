@@ -60,6 +60,12 @@ export class Channel
         socket.on('end', () => this.end());
     }
 
+    /** When the frame this side waits for began to come; undefined between frames (FrameReader). */
+    get incompleteSince(): number | undefined
+    {
+        return this.#reader.incompleteSince;
+    }
+
     /** Bytes from the connection; also those that came with the upgrade. A peer that breaks the protocol is cut off. */
     receive(chunk: Buffer): void
     {

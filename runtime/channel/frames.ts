@@ -82,6 +82,8 @@ function decodeFrame(bytes: Buffer): Frame
 /**
  * Cuts a byte stream into frames. Frames longer than `maxLength` are skipped unread, and reported by
  * kind and id so that the sender can be told (a request too large gets its 413; the channel goes on).
+ * It also tells since when the frame it waits for has been coming (`incompleteSince`), so that a peer
+ * that starts a frame and stops can be cut off.
  */
 export class FrameReader
 {
@@ -89,20 +91,39 @@ export class FrameReader
     #buffered = 0;
     /** Bytes of a skipped frame still to come. */
     #skipping = 0;
+    /** Frames read or skipped so far: a push that changed it began a new frame. */
+    #frames = 0;
+    #incompleteSince: number | undefined;
 
     constructor(
         private readonly maxLength: number,
         private readonly onFrame: (frame: Frame) => void,
-        private readonly onTooLarge: (kind: number, id: number) => void)
+        private readonly onTooLarge: (kind: number, id: number) => void,
+        private readonly now: () => number = Date.now)
     {}
+
+    /** When the first bytes of the frame still incomplete came (ms, of `now`); undefined between frames. */
+    get incompleteSince(): number | undefined
+    {
+        return this.#incompleteSince;
+    }
 
     /** Throws ProtocolError for bytes that are no frames. */
     push(chunk: Buffer): void
+    {
+        const frames = this.#frames;
+        this.#read(chunk);
+        if (this.#buffered === 0 && this.#skipping === 0) this.#incompleteSince = undefined;
+        else if (this.#incompleteSince === undefined || this.#frames !== frames) this.#incompleteSince = this.now();
+    }
+
+    #read(chunk: Buffer): void
     {
         if (this.#skipping > 0)
         {
             const skipped = Math.min(this.#skipping, chunk.length);
             this.#skipping -= skipped;
+            if (this.#skipping === 0) this.#frames++;
             if (skipped === chunk.length) return;
             chunk = chunk.subarray(skipped);
         }
@@ -120,10 +141,12 @@ export class FrameReader
                 const available = Math.min(this.#buffered, 4 + length);
                 this.#take(available);
                 this.#skipping = 4 + length - available;
+                this.#frames++;
                 this.onTooLarge(kind, id);
                 continue;
             }
             if (this.#buffered < 4 + length) return;
+            this.#frames++;
             this.onFrame(decodeFrame(this.#take(4 + length)));
         }
     }

@@ -1,5 +1,6 @@
 import type { RemoteCaller } from '../core/procedure-runtime.js';
 import type { ProcedureManifest } from '../manifest.js';
+import { WorkerUnavailable } from '../errors.js';
 import { decodeAnswer, encodeCall } from '../rpc/remote-call.js';
 import type { ValueCodec } from '../rpc/rpc-handler.js';
 import { forwardedHeaders } from './call-context.js';
@@ -17,6 +18,12 @@ export interface ClusterCallerOptions
     trustKey: string | undefined;
     /** Told when a call goes through the gateway because no known worker serves it (a worker the table does not have yet). */
     onNoRoute?: () => void;
+    /**
+     * Whether calls may go through the gateway now; absent, always. A worker with a trust key sends
+     * through only a gateway that took it, which an open gateway does not: the key and the caller's
+     * headers would go wherever that gateway sends them.
+     */
+    gatewayTrusted?: () => boolean;
 }
 
 /**
@@ -45,7 +52,11 @@ export class ClusterCaller implements RemoteCaller
         {
             // The gateway is the last resort; when it refuses too, the call fails with that.
             const target = workers.pick(procedure.fqn, procedure.version, refused) ?? gateway;
-            if (target === gateway) this.#options.onNoRoute?.();
+            if (target === gateway)
+            {
+                if (this.#options.gatewayTrusted?.() === false) throw new WorkerUnavailable(procedure.fqn);
+                this.#options.onNoRoute?.();
+            }
             try
             {
                 const answer = await client.send(target, { method: 'POST', path: outgoing.path, headers: outgoing.headers, body: outgoing.body });

@@ -16,7 +16,7 @@ export interface GatewayLinkOptions
     state: () => Promise<WorkerState>;
     /** Told every routing table the gateway answers with. */
     onRoutes: (routes: RoutingTable) => void;
-    log: { debug(message: string): void; info(message: string): void; warn(message: string): void };
+    log: { debug(message: string): void; info(message: string): void; warn(message: string): void; error(message: string): void };
 }
 
 /** The least time between two early reports (refreshRoutes). */
@@ -36,6 +36,8 @@ export class GatewayLink
     #beating = false;
     /** When routes were last asked for early. */
     #refreshed = 0;
+    /** Why the gateway last refused this worker (401, 403), logged once rather than every beat. */
+    #refusal: string | undefined;
     /** The report or registration under way, so that stopping waits for it instead of racing it. */
     #pending: Promise<void> = Promise.resolve();
 
@@ -118,6 +120,14 @@ export class GatewayLink
         const state = await this.#options.state();
         const answer = await this.#send('POST', '/workers', { url, procedureNames, procedures, ...trustKey === undefined ? {} : { trustKey }, state });
         const body = parseBody(answer);
+        if (answer.status === 401 || answer.status === 403)
+        {
+            // Not a gateway that is down: one that will not take this worker until either is configured anew.
+            const refusal = `Gateway ${this.#options.gateway} refused this worker (${answer.status}): ${answer.body.toString('utf8')}`;
+            if (refusal !== this.#refusal) this.#options.log.error(refusal);
+            this.#refusal = refusal;
+            return;
+        }
         if (answer.status !== 200 && answer.status !== 201)
         {
             throw new Error(`registration refused with ${answer.status}: ${answer.body.toString('utf8')}`);
@@ -126,6 +136,7 @@ export class GatewayLink
         if (id === undefined) throw new Error('the gateway answered the registration without an id');
         if (this.#stopping) return;
         this.#id = id;
+        this.#refusal = undefined;
         this.#takeRoutes(body);
         this.#options.log.info(`Registered with gateway ${this.#options.gateway} as ${id}`);
     }

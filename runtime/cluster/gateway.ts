@@ -1,4 +1,4 @@
-import { BadRequest, ProcedureNotFound, Unauthorized, WorkerUnavailable } from '../errors.js';
+import { BadRequest, Forbidden, ProcedureNotFound, Unauthorized, WorkerUnavailable } from '../errors.js';
 import { compareVersions, parseVersion, VERSION_HEADER } from '../rpc/versions.js';
 import { ConnectionRefused, requestHeader, type HttpAnswer, type HttpRequest, type Transport } from './http-client.js';
 import { sameTrustKey } from '../rpc/trust-key.js';
@@ -29,18 +29,32 @@ export class Gateway
     {
         const registration = readRegistration(body);
         if (this.#trustKey !== undefined && !sameTrustKey(this.#trustKey, registration.trustKey)) throw new Unauthorized('Invalid trust key');
+        // A worker with a key expects its callers to hold it too: behind an open gateway, any process could
+        // register beside it and be sent its share of the calls, with their headers and the workers' key.
+        if (this.#trustKey === undefined && registration.trustKey !== undefined) throw new Forbidden(OPEN_GATEWAY);
         const worker = this.registry.register(registration.url, registration.procedureNames, registration.state, registration.procedures);
         return { id: worker.id, routes: this.registry.routes() };
     }
 
-    /** Takes a worker's report; false when the id is unknown (the worker must register again). */
-    report(id: string, body: unknown): { routes: RoutingTable } | undefined
+    /**
+     * Takes a worker's report; undefined when the id is unknown (the worker must register again). `key`:
+     * the request's `x-jitar-trust-key`, which a gateway with a key requires, as for registering.
+     */
+    report(id: string, body: unknown, key: unknown): { routes: RoutingTable } | undefined
     {
+        if (!this.trusts(key)) throw new Unauthorized('Request not trusted');
         const state = readState(body);
         return this.registry.report(id, state) ? { routes: this.registry.routes() } : undefined;
     }
 
-    /** Whether `key` opens what only trusted callers may see (the worker list); anyone, without a trust key. */
+    /** Removes a worker; false when the id is unknown. `key` as for report. */
+    deregister(id: string, key: unknown): boolean
+    {
+        if (!this.trusts(key)) throw new Unauthorized('Request not trusted');
+        return this.registry.deregister(id);
+    }
+
+    /** Whether `key` opens what only trusted callers may do (the worker API, the worker list); anyone, without a trust key. */
     trusts(key: unknown): boolean
     {
         return this.#trustKey === undefined || sameTrustKey(this.#trustKey, key);
@@ -89,6 +103,9 @@ export class Gateway
         return new ProcedureNotFound(fqn, version ?? '0.0.0');
     }
 }
+
+const OPEN_GATEWAY = 'This gateway has no trust key, so any process may register at it as a worker and be sent calls, with their headers; '
+    + 'a worker with a trust key is refused here, so that its key and its callers\' headers do not pass through it. Give the gateway the same trustKey';
 
 interface Registration
 {

@@ -132,6 +132,9 @@ export class WorkerRegistry
         let route = byVersion?.get(version);
         if (route !== undefined) return route;
         route = this.#chooseRoute(fqn, version);
+        // Names come from requests too: only those an available worker serves are kept, so that a client
+        // asking for made-up names cannot grow this without bound (the next change clears it anyway).
+        if (!this.#index().has(fqn)) return route;
         if (byVersion === undefined)
         {
             byVersion = new Map<string, string>();
@@ -140,6 +143,14 @@ export class WorkerRegistry
         // Versions come from requests: a client sending many different ones must not grow this without bound.
         if (byVersion.size < 64) byVersion.set(version, route);
         return route;
+    }
+
+    /** Routes kept by routeFor, all versions counted: bounded by the procedures the available workers serve. */
+    get cachedRoutes(): number
+    {
+        let count = 0;
+        for (const byVersion of this.#routes.values()) count += byVersion.size;
+        return count;
     }
 
     #chooseRoute(fqn: string, version: string): string

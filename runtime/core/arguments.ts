@@ -43,7 +43,8 @@ export function fromWire(parameters: readonly ParameterManifest[], args: WireArg
         else if (parameter.kind === 'rest')
         {
             const values = args[parameter.names[0].name];
-            if (Array.isArray(values)) positional.push(...values);
+            // A loop, not a spread: spreading many values overflows the stack (the validator caps how many come).
+            if (Array.isArray(values)) for (const value of values) positional.push(value);
         }
         else
         {
@@ -132,5 +133,5 @@ function appendElements(holder: unknown[], path: Path, from: number, values: unk
 {
     const container = ensureContainer(holder, path, true) as unknown as unknown[];
     container.length = Math.max(container.length, from);
-    container.push(...values);
+    for (const value of values) container.push(value);
 }

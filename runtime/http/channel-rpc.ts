@@ -2,7 +2,7 @@ import querystring from 'fast-querystring';
 
 import type { RpcHandler } from '../rpc/rpc-handler.js';
 import { text, type ChannelAnswer, type ChannelRequest, type ChannelRequestHandler } from './channel-server.js';
-import { BodyError, fqnOf, headersOf, isRpcRequest, parseBody, rawHeader, toRpcCall } from './rpc-request.js';
+import { BodyError, fqnOf, headersOf, isRpcRequest, isSerialized, parseBody, rawHeader, toRpcCall } from './rpc-request.js';
 
 /**
  * A worker's answers to requests over channels: the same translation of HTTP into RPC calls as the
@@ -25,7 +25,7 @@ export function rpcChannelHandler(rpc: Pick<RpcHandler, 'handle'>): ChannelReque
         {
             try
             {
-                body = parseBody(rawHeader(rawHeaders, 'content-type'), request.body);
+                body = parseBody(rawHeader(rawHeaders, 'content-type'), request.body, isSerialized(query, rawHeaders));
             }
             catch (error)
             {

@@ -4,7 +4,9 @@ import type { Duplex } from 'node:stream';
 
 import { Channel, CHANNEL_PATH, CHANNEL_PROTOCOL } from '../channel/channel.js';
 import { ANSWER, encodeFrame, GOING_AWAY, pushHeaders, REQUEST, type Frame } from '../channel/frames.js';
+import { CONNECTION_DEFAULTS, type ConnectionSettings } from '../services/service-config.js';
 import type { Logger } from '../services/service-logger.js';
+import { ChannelAdmission } from './channel-admission.js';
 
 /** A request that came over a channel: an HTTP request in all but transport. */
 export interface ChannelRequest
@@ -33,6 +35,19 @@ export interface ChannelServerOptions
     /** Bodies beyond it are answered 413, unread. */
     bodyLimit: number;
     log: Logger;
+    /** Deadlines and caps (the service file's root `connections`); CONNECTION_DEFAULTS when absent. */
+    limits?: ChannelLimits;
+}
+
+export type ChannelLimits = Pick<ConnectionSettings, 'channelIdleTimeout' | 'channelFrameTimeout' | 'maxChannels' | 'maxChannelsPerPeer'>;
+
+/** What the server keeps per channel it serves. */
+interface Served
+{
+    /** Requests taken and not yet answered: a channel waiting for its answers is not idle. */
+    inFlight: number;
+    /** Told to go away for being idle: the next idle period cuts it. */
+    goingAway: boolean;
 }
 
 /**
@@ -42,14 +57,26 @@ export interface ChannelServerOptions
  */
 export class ChannelServer
 {
-    readonly #channels = new Set<Channel>();
+    readonly #channels = new Map<Channel, Served>();
     readonly #options: ChannelServerOptions;
+    readonly #limits: ChannelLimits;
+    readonly #admission: ChannelAdmission;
+    /** Looks for unfinished frames past their deadline; runs while there are channels. */
+    #sweep: NodeJS.Timeout | undefined;
     #stopping = false;
     #stopped: (() => void) | undefined;
 
     constructor(options: ChannelServerOptions)
     {
         this.#options = options;
+        this.#limits = options.limits ?? CONNECTION_DEFAULTS;
+        this.#admission = new ChannelAdmission(this.#limits);
+    }
+
+    /** Channels open now. */
+    get size(): number
+    {
+        return this.#channels.size;
     }
 
     attach(server: Server): void
@@ -71,11 +98,20 @@ export class ChannelServer
             refuse(socket, 503, 'Stopping');
             return;
         }
+        const address = socket.remoteAddress ?? '?';
+        const refusal = this.#admission.admit(address);
+        if (refusal !== undefined)
+        {
+            // Not 503: to a jitar caller that means "stopping, send elsewhere"; this one sends over HTTP instead.
+            refuse(socket, 429, refusal);
+            return;
+        }
         socket.write(`HTTP/1.1 101 Switching Protocols\r\nconnection: Upgrade\r\nupgrade: ${CHANNEL_PROTOCOL}\r\n\r\n`);
-        const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
+        const peer = `${address}:${socket.remotePort ?? '?'}`;
         this.#options.log.info(`Channel from ${peer} opened`);
+        const served: Served = { inFlight: 0, goingAway: false };
         const channel: Channel = new Channel(socket, { maxFrameLength: this.#options.bodyLimit + HEAD_ALLOWANCE, readsWaitForWrites: true }, {
-            onFrame: frame => this.#onFrame(channel, frame),
+            onFrame: frame => this.#onFrame(channel, served, frame),
             onTooLarge: (kind, id) =>
             {
                 if (kind === REQUEST) channel.send(answerFrame(id, text(413, 'Request body is too large')));
@@ -84,14 +120,68 @@ export class ChannelServer
             {
                 this.#options.log.info(`Channel from ${peer} closed${error === undefined ? '' : `: ${error.message}`}`);
                 this.#channels.delete(channel);
-                if (this.#channels.size === 0) this.#stopped?.();
+                this.#admission.release(address);
+                if (this.#channels.size === 0)
+                {
+                    this.#stopSweep();
+                    this.#stopped?.();
+                }
             }
         });
-        this.#channels.add(channel);
+        this.#channels.set(channel, served);
+        // Not setTimeout's callback, which Node calls once only: every idle period counts.
+        socket.on('timeout', () =>
+        {
+            // A timeout that fired is armed again only by traffic: this arms it for the next period in any case.
+            socket.setTimeout(this.#limits.channelIdleTimeout);
+            this.#idle(channel, served, peer);
+        });
+        socket.setTimeout(this.#limits.channelIdleTimeout);
+        this.#sweep ??= this.#startSweep();
         if (head.length > 0) channel.receive(head);
     }
 
-    #onFrame(channel: Channel, frame: Frame): void
+    /**
+     * A channel with no traffic for the idle timeout: one with requests in flight waits for their answers;
+     * one without is told to go away (its caller closes it, and makes a new one when it needs one), and cut
+     * if it is still idle one period later.
+     */
+    #idle(channel: Channel, served: Served, peer: string): void
+    {
+        if (served.inFlight > 0) return;
+        if (served.goingAway)
+        {
+            channel.destroy(new Error(`still idle ${this.#limits.channelIdleTimeout} ms after it was told to go away`));
+            return;
+        }
+        served.goingAway = true;
+        this.#options.log.info(`Channel from ${peer} idle for ${this.#limits.channelIdleTimeout} ms: told to go away`);
+        channel.send(encodeFrame(GOING_AWAY, 0, [], undefined));
+    }
+
+    #startSweep(): NodeJS.Timeout
+    {
+        const deadline = this.#limits.channelFrameTimeout;
+        const sweep = setInterval(() =>
+        {
+            const now = Date.now();
+            for (const channel of this.#channels.keys())
+            {
+                const since = channel.incompleteSince;
+                if (since !== undefined && now - since > deadline) channel.destroy(new Error(`no complete frame within ${deadline} ms`));
+            }
+        }, Math.max(10, Math.min(1000, Math.floor(deadline / 10))));
+        sweep.unref();
+        return sweep;
+    }
+
+    #stopSweep(): void
+    {
+        clearInterval(this.#sweep);
+        this.#sweep = undefined;
+    }
+
+    #onFrame(channel: Channel, served: Served, frame: Frame): void
     {
         if (frame.kind !== REQUEST)
         {
@@ -105,10 +195,16 @@ export class ChannelServer
             : frame.body.length > this.#options.bodyLimit
                 ? Promise.resolve(text(413, 'Request body is too large'))
                 : this.#options.handle({ method, path, rawHeaders, body: frame.body });
+        served.inFlight++;
         answer.then(
-            answer => channel.send(answerFrame(frame.id, answer)),
+            answer =>
+            {
+                served.inFlight--;
+                channel.send(answerFrame(frame.id, answer));
+            },
             (error: unknown) =>
             {
+                served.inFlight--;
                 this.#options.log.error({ err: error }, 'channel request failed');
                 channel.send(answerFrame(frame.id, text(500, 'Internal server error')));
             });
@@ -123,14 +219,14 @@ export class ChannelServer
         this.#stopping = true;
         if (this.#channels.size === 0) return Promise.resolve();
         const stopped = new Promise<void>(resolve => { this.#stopped = resolve; });
-        for (const channel of this.#channels) channel.send(encodeFrame(GOING_AWAY, 0, [], undefined));
+        for (const channel of this.#channels.keys()) channel.send(encodeFrame(GOING_AWAY, 0, [], undefined));
         return stopped;
     }
 
     /** Cuts the channels of callers that did not close theirs in time. */
     destroy(): void
     {
-        for (const channel of this.#channels) channel.destroy();
+        for (const channel of this.#channels.keys()) channel.destroy();
     }
 }
 
@@ -147,7 +243,9 @@ function answerFrame(id: number, answer: ChannelAnswer): Buffer
     return encodeFrame(ANSWER, id, pushHeaders([String(answer.status)], answer.headers), answer.body);
 }
 
+const REASONS: Readonly<Record<number, string>> = { 400: 'Bad Request', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+
 function refuse(socket: Socket, status: number, message: string): void
 {
-    socket.end(`HTTP/1.1 ${status} ${status === 503 ? 'Service Unavailable' : 'Bad Request'}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(message)}\r\nconnection: close\r\n\r\n${message}`);
+    socket.end(`HTTP/1.1 ${status} ${REASONS[status] ?? 'Bad Request'}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(message)}\r\nconnection: close\r\n\r\n${message}`);
 }

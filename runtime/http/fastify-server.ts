@@ -8,13 +8,15 @@ import type { RpcHandler } from '../rpc/rpc-handler.js';
 import type { ChannelServer } from './channel-server.js';
 import type { AssetWhitelist } from '../services/asset-whitelist.js';
 import type { HealthChecks } from '../services/health-checks.js';
+import type { ConnectionSettings } from '../services/service-config.js';
 import type { Logger } from '../services/service-logger.js';
+import { applyDeadlines } from './deadlines.js';
 import { forwardingServerFactory, type Forward, type ServerTls } from './forwarding.js';
 import { middlewareFailed, withMiddleware } from './forwarding-middleware.js';
 import type { Middleware } from '../middleware/middleware.js';
 import { addGatewayRoutes } from './gateway-routes.js';
 import { addProxyRoutes, type ProxyTargets } from './proxy-routes.js';
-import { formToObject, parseJsonBody, toRpcCall, unsupportedMediaType } from './rpc-request.js';
+import { formToObject, isSerialized, parseJsonBody, toRpcCall, unsupportedMediaType } from './rpc-request.js';
 
 export interface HttpParts
 {
@@ -37,6 +39,8 @@ export interface HttpOptions
     bodyLimit: number;
     /** The PEM certificate and key of an https:// service; undefined: plain HTTP. */
     tls?: ServerTls;
+    /** The deadlines of its connections (the service file's root `connections`). */
+    connections: ConnectionSettings;
 }
 
 /**
@@ -65,16 +69,17 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
         onConstructorPoisoning: 'error'
     });
 
+    applyDeadlines(server.server, options.connections);
     server.addHook('preClose', async () => { state.closing = true; });
     parts.channels?.attach(server.server);
 
     // Fastify's own JSON parser says only "not valid JSON"; this one says what is wrong, prototype keys included.
     server.removeContentTypeParser('application/json');
-    server.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) =>
+    server.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
     {
         try
         {
-            done(null, parseJsonBody(body as string));
+            done(null, parseJsonBody(body as string, isSerialized(request.query as Record<string, unknown>, request.raw.rawHeaders)));
         }
         catch (error)
         {

@@ -5,7 +5,8 @@ import type { Gateway } from '../cluster/gateway.js';
 /**
  * A gateway's HTTP surface: the reference runtime's worker API (`POST /workers`, `POST
  * /workers/<id>/report`, `DELETE /workers/<id>`), `GET /workers` (ours: who serves what, for operators
- * and tests; needs the trust key when the gateway has one). `/rpc/*` is forwarded before Fastify (forwarding.ts).
+ * and tests). On a gateway with a trust key, each of them needs it (`x-jitar-trust-key`, or the
+ * registration's `trustKey`). `/rpc/*` is forwarded before Fastify (forwarding.ts).
  */
 export function addGatewayRoutes(server: FastifyInstance, gateway: Gateway): void
 {
@@ -14,14 +15,14 @@ export function addGatewayRoutes(server: FastifyInstance, gateway: Gateway): voi
 
     server.post<{ Params: { id: string } }>('/workers/:id/report', async (request, reply) =>
     {
-        const answer = gateway.report(request.params.id, request.body);
+        const answer = gateway.report(request.params.id, request.body, request.headers['x-jitar-trust-key']);
         if (answer === undefined) return reply.code(404).type('text/plain').send(`Worker '${request.params.id}' is not registered`);
         return reply.send(answer);
     });
 
     server.delete<{ Params: { id: string } }>('/workers/:id', async (request, reply) =>
     {
-        if (!gateway.registry.deregister(request.params.id)) return reply.code(404).type('text/plain').send(`Worker '${request.params.id}' is not registered`);
+        if (!gateway.deregister(request.params.id, request.headers['x-jitar-trust-key'])) return reply.code(404).type('text/plain').send(`Worker '${request.params.id}' is not registered`);
         return reply.code(204).send();
     });
 

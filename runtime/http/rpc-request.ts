@@ -2,6 +2,8 @@ import secureJson from 'secure-json-parse';
 
 import type { RequestHeaders } from '../middleware/request.js';
 import type { RpcCall } from '../rpc/rpc-handler.js';
+import { DEFAULT_MAX_DEPTH } from '../serialization/serializer.js';
+import { nestsDeeperThan } from './json-depth.js';
 
 /**
  * What HTTP means for an RPC call, whichever way the request arrived (Fastify, or a channel from a
@@ -26,7 +28,7 @@ export function toRpcCall(fqn: string, request: HttpRpcRequest): RpcCall | strin
 {
     const raw = request.rawHeaders;
     let query = request.query;
-    const serialized = query.serialize === 'true' || rawHeader(raw, 'x-jitar-data-encoding') === 'serialized';
+    const serialized = isSerialized(query, raw);
     if ('serialize' in query)
     {
         query = { ...query };
@@ -46,6 +48,12 @@ export function toRpcCall(fqn: string, request: HttpRpcRequest): RpcCall | strin
     if (body === null || typeof body !== 'object' || Array.isArray(body)) return 'Request body must be a JSON object of arguments by parameter name';
     const isForm = (rawHeader(raw, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded');
     return { fqn, version, args: body as Record<string, unknown>, source: isForm ? 'query' : 'body', headers, serialized, mode: 'call' };
+}
+
+/** Whether a request's arguments (and answer) are in the serialized encoding: `?serialize=true` or `x-jitar-data-encoding: serialized`. */
+export function isSerialized(query: Record<string, unknown>, rawHeaders: readonly string[]): boolean
+{
+    return query.serialize === 'true' || rawHeader(rawHeaders, 'x-jitar-data-encoding') === 'serialized';
 }
 
 /** A header's value from Node's raw list (names as sent, values in order), `name` in lower case. */
@@ -74,9 +82,22 @@ export class BodyError extends Error
     }
 }
 
-/** A JSON body; prototype keys are refused, and the message says what is wrong (Fastify's says only "not valid JSON"). */
-export function parseJsonBody(text: string): unknown
+/**
+ * How deep a serialized body's JSON may nest: the serializer counts a Map as one level, which its form
+ * (`{entries: {values: [...]}}`) takes three JSON levels to write; the deserializer then holds its values
+ * to DEFAULT_MAX_DEPTH.
+ */
+const SERIALIZED_JSON_DEPTH = 3 * DEFAULT_MAX_DEPTH;
+
+/**
+ * A JSON body; prototype keys are refused, and so are bodies nested deeper than DEFAULT_MAX_DEPTH levels
+ * (SERIALIZED_JSON_DEPTH for serialized ones); the message says what is wrong (Fastify's says only "not
+ * valid JSON").
+ */
+export function parseJsonBody(text: string, serialized = false): unknown
 {
+    const maxDepth = serialized ? SERIALIZED_JSON_DEPTH : DEFAULT_MAX_DEPTH;
+    if (nestsDeeperThan(text, maxDepth)) throw new BodyError(400, `Invalid JSON body: nested deeper than ${maxDepth} levels`);
     try
     {
         return secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
@@ -103,11 +124,11 @@ export function formToObject(body: string): Record<string, unknown>
  * A POST body by its content type, as Fastify reads it with jitar's parsers: undefined when there is none,
  * a BodyError with Fastify's status and message for what it would refuse.
  */
-export function parseBody(contentType: string | undefined, body: Buffer): unknown
+export function parseBody(contentType: string | undefined, body: Buffer, serialized = false): unknown
 {
     if (contentType === undefined) return undefined;
     const type = contentType.split(';', 1)[0].trim().toLowerCase();
-    if (type === 'application/json') return parseJsonBody(body.toString('utf8'));
+    if (type === 'application/json') return parseJsonBody(body.toString('utf8'), serialized);
     if (type === 'application/x-www-form-urlencoded') return formToObject(body.toString('utf8'));
     throw new BodyError(415, unsupportedMediaType(contentType));
 }

@@ -16,7 +16,15 @@ interface Compiled
     coercing: ValidateFunction;
     /** For plain calls: bigint and Date parameters sent as text. */
     conversions: ReturnType<typeof plainConversions>;
+    /** The wire name of the rest parameter, if the procedure has one. */
+    rest: string | undefined;
 }
+
+/**
+ * The most values a rest parameter takes: they become the arguments of one call, and a call with too
+ * many arguments overflows the stack (200,000 do).
+ */
+export const MAX_REST_VALUES = 10_000;
 
 export class ArgumentValidator
 {
@@ -30,7 +38,8 @@ export class ArgumentValidator
         const coercing = addJitarKeywords(new Ajv2020({ ...options, coerceTypes: 'array' }), isInstanceOfClass);
         // The shared definitions are one schema of their own, compiled once for all procedures (inlining
         // them into every procedure's schema made a 1,000-procedure app take seconds to start).
-        for (const ajv of [strict, coercing]) ajv.addSchema({ $id: DEFINITIONS_ID, $defs: manifest.$defs });
+        const definitions = withFiniteNumbers(manifest.$defs);
+        for (const ajv of [strict, coercing]) ajv.addSchema({ $id: DEFINITIONS_ID, $defs: definitions });
 
         for (const procedure of procedures)
         {
@@ -41,7 +50,8 @@ export class ArgumentValidator
                 known: new Set(names.map(name => name.name)),
                 strict: strict.compile(schema),
                 coercing: coercing.compile(schema),
-                conversions: plainConversions(procedure)
+                conversions: plainConversions(procedure),
+                rest: procedure.parameters.find(parameter => parameter.kind === 'rest')?.names[0].name
             });
         }
     }
@@ -59,7 +69,16 @@ export class ArgumentValidator
         for (const name of compiled.required) if (args[name] === undefined) return `Missing value for parameter '${name}'`;
         for (const key in args) if (!compiled.known.has(key)) return `Unknown parameter ${key}`;
 
-        if (plain && compiled.conversions !== undefined) convertPlainValues(args as Record<string, unknown>, compiled.conversions);
+        if (compiled.rest !== undefined)
+        {
+            const values = args[compiled.rest];
+            if (Array.isArray(values) && values.length > MAX_REST_VALUES) return `Invalid value for parameter '${compiled.rest}': a rest parameter takes at most ${MAX_REST_VALUES} values, not ${values.length}`;
+        }
+        if (plain && compiled.conversions !== undefined)
+        {
+            const refused = convertPlainValues(args as Record<string, unknown>, compiled.conversions);
+            if (refused !== undefined) return refused;
+        }
         const validate = coerce ? compiled.coercing : compiled.strict;
         return validate(args) ? undefined : describe(validate.errors?.[0]);
     }
@@ -78,17 +97,42 @@ function argumentsSchema(procedure: ProcedureManifest): object
     };
 }
 
-/** The manifest's `#/$defs/X` references, pointed at the shared definitions schema. */
+/** The manifest's `#/$defs/X` references, pointed at the shared definitions schema (and finite numbers, as withFiniteNumbers). */
 function pointToDefinitions(schema: JsonSchema): JsonSchema
 {
-    const walk = (value: unknown): unknown =>
-    {
-        if (Array.isArray(value)) return value.map(walk);
-        if (value === null || typeof value !== 'object') return value;
-        return Object.fromEntries(Object.entries(value).map(([key, item]) =>
-            [key, key === '$ref' && typeof item === 'string' && item.startsWith('#/$defs/') ? DEFINITIONS_ID + item : walk(item)]));
-    };
-    return walk(schema) as JsonSchema;
+    return rewrite(schema, (key, item) => key === '$ref' && typeof item === 'string' && item.startsWith('#/$defs/') ? DEFINITIONS_ID + item : undefined) as JsonSchema;
+}
+
+/**
+ * Schemas whose numbers must be finite (`jitarFinite`): JSON reads `1e400` as Infinity, and a query
+ * string's `1e400` is coerced to it; neither is a number a TypeScript `number` parameter expects.
+ */
+function withFiniteNumbers(definitions: Record<string, JsonSchema>): Record<string, JsonSchema>
+{
+    return rewrite(definitions, () => undefined, true) as Record<string, JsonSchema>;
+}
+
+/** Keywords whose values are data, not schemas: they are copied as they are. */
+const DATA_KEYWORDS: ReadonlySet<string> = new Set(['const', 'enum', 'default', 'examples']);
+/** Keywords whose values map names (of properties, definitions) to schemas: those names are no keywords. */
+const NAMED_SCHEMAS: ReadonlySet<string> = new Set(['properties', 'patternProperties', '$defs', 'dependentSchemas']);
+
+/**
+ * A copy of a schema with `replace`'s values for the keys it answers, and jitarFinite beside every number
+ * type. `named`: `value` maps names to schemas (a `properties` object), rather than being a schema.
+ */
+function rewrite(value: unknown, replace: (key: string, item: unknown) => unknown, named = false): unknown
+{
+    if (Array.isArray(value)) return value.map(item => rewrite(item, replace));
+    if (value === null || typeof value !== 'object') return value;
+    const entries = Object.entries(value);
+    if (named) return Object.fromEntries(entries.map(([name, schema]) => [name, rewrite(schema, replace)]));
+    const copy = Object.fromEntries(entries.map(([key, item]) =>
+        [key, replace(key, item) ?? (DATA_KEYWORDS.has(key) ? item : rewrite(item, replace, NAMED_SCHEMAS.has(key)))]));
+    const type: unknown = copy.type;
+    const types = Array.isArray(type) ? type : [type];
+    if (types.includes('number') || types.includes('integer')) copy.jitarFinite = true;
+    return copy;
 }
 
 /** `Invalid value for parameter 'person' at 'address.street': must be string`. */

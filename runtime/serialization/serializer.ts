@@ -1,7 +1,7 @@
 import type { JsonValue } from '../manifest.js';
 import { InvalidSerialization } from '../errors.js';
 import { classSource, className, type ClassResolver, type RegisteredClass } from './class-resolver.js';
-import { AGGREGATE_ERROR_TYPE, ARRAY_BUFFER_TYPE, ERROR_TYPES, ISO_DATE, TYPED_ARRAYS, bufferApi, errorType, typedArrayName, type TypedArray } from './builtins.js';
+import { AGGREGATE_ERROR_TYPE, ARRAY_BUFFER_TYPE, ERROR_TYPES, MAX_BIGINT_DIGITS, TYPED_ARRAYS, bufferApi, errorType, parseIsoDate, tooManyDigits, typedArrayName, type TypedArray } from './builtins.js';
 import { decodeBase64 } from './base64.js';
 import { childPath, formatPath, rootPath, type ValuePath } from './path.js';
 
@@ -446,8 +446,8 @@ class Deserializer
     date(object: Record<string, unknown>, path: ValuePath): Date
     {
         const value = this.text(object.value, childPath(path, 'value'), 'a Date\'s value');
-        const date = ISO_DATE.test(value) ? new Date(value) : undefined;
-        if (date === undefined || Number.isNaN(date.getTime())) this.fail(childPath(path, 'value'), `a Date's value must be an ISO 8601 date, not ${JSON.stringify(value.slice(0, 64))}`);
+        const date = parseIsoDate(value);
+        if (date === undefined) this.fail(childPath(path, 'value'), `a Date's value must be an ISO 8601 date, not ${JSON.stringify(value.slice(0, 64))}`);
         return date;
     }
 
@@ -468,6 +468,7 @@ class Deserializer
     {
         const value = this.text(object.value, childPath(path, 'value'), 'a BigInt\'s value');
         if (!INTEGER.test(value)) this.fail(childPath(path, 'value'), `a BigInt's value must be an integer in decimal digits, not ${JSON.stringify(value.slice(0, 64))}`);
+        if (tooManyDigits(value)) this.fail(childPath(path, 'value'), `a BigInt's value has more than ${MAX_BIGINT_DIGITS} digits, the most that are read`);
         return BigInt(value);
     }
 

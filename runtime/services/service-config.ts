@@ -9,12 +9,13 @@ import { certificatesProblem, hostProblem, keyPairProblem, privateKeyProblem, re
  *
  * Root: `url` (required), `setUp`, `tearDown`, `healthChecks`, `middleware` (or `middlewares`), the
  * optional `remoteWorker` thresholds, `tls` (required with an https:// url, refused with an http://
- * one), and exactly one service key: `standalone`, `worker`, `gateway`, `repository` or `proxy`. Every
- * kind uses `url`, `setUp`, `tearDown` and `healthChecks`; `middleware` runs around the RPC requests a
- * standalone or worker answers and a gateway or proxy forwards (a repository serves none), and only a
- * gateway uses `remoteWorker`. A root key the kind does not use is an error, not ignored. `${VAR}` in any
- * string value is replaced from the environment, then from the `.env` file. Every mistake stops the load
- * with one ServiceConfigError.
+ * one), the optional `connections` deadlines and caps (CONNECTION_DEFAULTS), and exactly one service
+ * key: `standalone`, `worker`, `gateway`, `repository` or `proxy`. Every kind uses `url`, `setUp`,
+ * `tearDown` and `healthChecks`; `middleware` runs around the RPC requests a standalone or worker
+ * answers and a gateway or proxy forwards (a repository serves none), and only a gateway uses
+ * `remoteWorker`. A root key the kind does not use is an error, not ignored. `${VAR}` in any string
+ * value is replaced from the environment, then from the `.env` file. Every mistake stops the load with
+ * one ServiceConfigError.
  */
 
 export type ServiceKind = 'standalone' | 'worker' | 'gateway' | 'repository' | 'proxy';
@@ -31,6 +32,40 @@ export const SERVICE_DEFAULTS = {
     indexFilename: 'index.html',
     serveIndexOnNotFound: false
 } as const;
+
+/**
+ * The deadlines and caps of the connections a service takes (root `connections`), in milliseconds and
+ * counts. Every connection gets deadlines, so that a peer that stalls cannot hold one (and the body it
+ * started) for ever; the channel caps bound what unauthenticated channels can hold at once.
+ */
+export interface ConnectionSettings
+{
+    /** A request's line and headers must be in within this (Node's `headersTimeout`). */
+    readonly headersTimeout: number;
+    /** A whole request, headers and body, must be in within this (Node's `requestTimeout`); answered 408 otherwise. */
+    readonly bodyTimeout: number;
+    /** An idle keep-alive connection is closed after this. */
+    readonly keepAliveTimeout: number;
+    /** A channel with no traffic and no request in flight is told to go away after this. */
+    readonly channelIdleTimeout: number;
+    /** A frame begun on a channel must be complete within this; the channel is cut otherwise. */
+    readonly channelFrameTimeout: number;
+    /** Channels a service takes at once, from all peers together. */
+    readonly maxChannels: number;
+    /** ... and from one peer address. */
+    readonly maxChannelsPerPeer: number;
+}
+
+export const CONNECTION_DEFAULTS: ConnectionSettings = {
+    headersTimeout: 10_000,
+    bodyTimeout: 30_000,
+    // Fastify's own default, longer than the 60 s idle timeout of common load balancers.
+    keepAliveTimeout: 72_000,
+    channelIdleTimeout: 300_000,
+    channelFrameTimeout: 30_000,
+    maxChannels: 256,
+    maxChannelsPerPeer: 16
+};
 
 /** What every service has, from the root of its file. */
 export interface ServiceCommon
@@ -52,6 +87,8 @@ export interface ServiceCommon
     readonly middleware: readonly string[];
     /** The root `tls` files, read and checked; set exactly when the protocol is https. */
     readonly tls: TlsFiles | undefined;
+    /** Root `connections`, with CONNECTION_DEFAULTS for what it leaves out. */
+    readonly connections: ConnectionSettings;
 }
 
 /**
@@ -252,7 +289,7 @@ class Variables
 type Json = null | boolean | number | string | Json[] | JsonObject;
 interface JsonObject { [key: string]: Json }
 
-const ROOT_KEYS = ['url', 'setUp', 'tearDown', 'healthChecks', 'middleware', 'remoteWorker', 'tls', ...SERVICE_KINDS] as const;
+const ROOT_KEYS = ['url', 'setUp', 'tearDown', 'healthChecks', 'middleware', 'remoteWorker', 'tls', 'connections', ...SERVICE_KINDS] as const;
 const ROOT_ALIASES: Readonly<Record<string, string>> = { middlewares: 'middleware' };
 const ASSET_KEYS = ['assets', 'assetRoot', 'indexFilename', 'serveIndexOnNotFound'] as const;
 const ASSET_ALIASES: Readonly<Record<string, string>> = { index: 'indexFilename' };
@@ -277,6 +314,11 @@ const KIND_ROOT_KEYS: Readonly<Record<string, { usedBy: readonly ServiceKind[]; 
     middleware: { usedBy: ['standalone', 'worker', 'gateway', 'proxy'], otherwise: 'it serves no RPC requests for middleware to run around, so remove the key' },
     remoteWorker: { usedBy: ['gateway'], otherwise: 'only a gateway uses it (when it counts its workers unavailable and stopped), so move it to the gateway\'s service file' }
 };
+
+const CONNECTION_KEYS = Object.keys(CONNECTION_DEFAULTS) as (keyof ConnectionSettings)[];
+const CHANNEL_KEYS: readonly (keyof ConnectionSettings)[] = ['channelIdleTimeout', 'channelFrameTimeout', 'maxChannels', 'maxChannelsPerPeer'];
+/** The kinds that take channels (from gateways, proxies and other workers). */
+const CHANNEL_KINDS: readonly ServiceKind[] = ['standalone', 'worker', 'gateway'];
 
 const isObject = (value: Json | undefined): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -322,7 +364,8 @@ class ServiceReader
             tearDown: this.modules(top, 'tearDown'),
             healthChecks: this.modules(top, 'healthChecks'),
             middleware: this.modules(top, 'middleware'),
-            tls: this.tls(top, address.url, address.host, nonCaller(kind, root[kind]))
+            tls: this.tls(top, address.url, address.host, nonCaller(kind, root[kind])),
+            connections: this.connections(top, kind)
         };
 
         const service = this.section(this.object(root[kind], kind), kind, SERVICE_KEYS[kind], SERVICE_ALIASES[kind]);
@@ -362,6 +405,39 @@ class ServiceReader
                     requestTimeout: this.milliseconds(service, 'requestTimeout', SERVICE_DEFAULTS.requestTimeout)
                 };
         }
+    }
+
+    /** Root `connections`: every key a positive number, the headers' deadline within the body's, channel keys only where channels are taken. */
+    private connections(top: Section, kind: ServiceKind): ConnectionSettings
+    {
+        const value = top.get('connections');
+        if (value === undefined) return CONNECTION_DEFAULTS;
+        const section = this.section(this.object(value, 'connections'), 'connections', CONNECTION_KEYS, {});
+        const read = (key: keyof ConnectionSettings): number =>
+        {
+            if (section.get(key) !== undefined && CHANNEL_KEYS.includes(key) && !CHANNEL_KINDS.includes(kind))
+            {
+                this.fail(`connections.${key}`, `'connections.${key}' applies to services that take channels (${CHANNEL_KINDS.join(', ')}), not to a ${kind}`);
+            }
+            return key.startsWith('max') ? this.count(section, key, CONNECTION_DEFAULTS[key]) : this.milliseconds(section, key, CONNECTION_DEFAULTS[key]);
+        };
+        const bodyTimeout = read('bodyTimeout');
+        const connections: ConnectionSettings = {
+            // A body deadline shorter than the headers' default shortens that too.
+            headersTimeout: section.get('headersTimeout') === undefined ? Math.min(CONNECTION_DEFAULTS.headersTimeout, bodyTimeout) : read('headersTimeout'),
+            bodyTimeout,
+            keepAliveTimeout: read('keepAliveTimeout'),
+            channelIdleTimeout: read('channelIdleTimeout'),
+            channelFrameTimeout: read('channelFrameTimeout'),
+            maxChannels: read('maxChannels'),
+            maxChannelsPerPeer: read('maxChannelsPerPeer')
+        };
+        // Node counts both from the request's start: a headers deadline past the body's would never apply.
+        if (connections.headersTimeout > connections.bodyTimeout)
+        {
+            this.fail('connections.headersTimeout', `'connections.headersTimeout' (${connections.headersTimeout} ms) must not be longer than 'connections.bodyTimeout' (${connections.bodyTimeout} ms), which counts from the same start`);
+        }
+        return connections;
     }
 
     // --- structure
@@ -498,6 +574,16 @@ class ServiceReader
         const path = join(section.path, section.keyOf(name));
         const { value, origin } = this.fromVariable(raw, path);
         if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) this.fail(path, `'${path}' must be a positive number of milliseconds, not ${describe(value)}${origin}`);
+        return value;
+    }
+
+    private count(section: Section, name: string, fallback: number): number
+    {
+        const raw = section.get(name);
+        if (raw === undefined) return fallback;
+        const path = join(section.path, section.keyOf(name));
+        const { value, origin } = this.fromVariable(raw, path);
+        if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) this.fail(path, `'${path}' must be a whole number from 1 on, not ${describe(value)}${origin}`);
         return value;
     }
 

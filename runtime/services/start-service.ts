@@ -96,7 +96,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
         // A call that found no worker to go to went through the gateway: new routes are asked for now.
         let link: GatewayLink | undefined;
         const cluster = config.kind === 'worker' && config.gateway !== undefined
-            ? joinCluster(config.url, config.gateway, config.trustKey, config.requestTimeout, ca, codec, () => link?.refreshRoutes(), log)
+            ? joinCluster(config.url, config.gateway, config.trustKey, config.requestTimeout, ca, codec, () => link?.refreshRoutes(), () => link?.registered === true, log)
             : undefined;
 
         const local = new ProcedureRuntime(manifest, cluster?.caller);
@@ -109,7 +109,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
             onServerError: (error, call) => log.error({ err: error, fqn: call.fqn }, 'procedure failed')
         });
         parts.rpc = rpc;
-        parts.channels = new ChannelServer({ handle: rpcChannelHandler(rpc), bodyLimit, log });
+        parts.channels = new ChannelServer({ handle: rpcChannelHandler(rpc), bodyLimit, log, limits: config.connections });
         installRuntime(local);
 
         if (config.kind === 'worker' && cluster !== undefined)
@@ -119,7 +119,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
                 reportInterval: config.reportInterval,
                 state: async () => await health.isHealthy() ? 'available' : 'unavailable',
                 onRoutes: routes => cluster.workers.update(routes),
-                log: { debug: message => log.debug(message), info: message => log.info(message), warn: message => log.warn(message) }
+                log: { debug: message => log.debug(message), info: message => log.info(message), warn: message => log.warn(message), error: message => log.error(message) }
             });
             link = gatewayLink;
             started = () => gatewayLink.start();
@@ -144,7 +144,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
         parts.gateway = gateway;
         // Proxies and workers that call through the gateway send over channels too.
         const forward = withMiddleware(middleware, (fqn, request) => gateway.forward(fqn, request), middlewareFailed(log));
-        parts.channels = new ChannelServer({ handle: forwardingChannelHandler(forward), bodyLimit, log });
+        parts.channels = new ChannelServer({ handle: forwardingChannelHandler(forward), bodyLimit, log, limits: config.connections });
         const monitor = setInterval(() => registry.monitor(), config.monitorInterval);
         monitor.unref();
         afterClose = async () =>
@@ -169,7 +169,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     }
 
     const tls = config.tls === undefined ? undefined : { cert: config.tls.cert.pem, key: config.tls.key.pem };
-    const http = await createHttpServer(parts, { log, bodyLimit, tls });
+    const http = await createHttpServer(parts, { log, bodyLimit, tls, connections: config.connections });
     try
     {
         await http.server.listen({ host: config.host, port: config.port });
@@ -215,11 +215,12 @@ export async function startService(options: StartOptions): Promise<RunningServic
 }
 
 /** What a worker with a gateway needs to call the procedures of other workers. */
-function joinCluster(self: string, gateway: string, trustKey: string | undefined, requestTimeout: number, ca: Buffer | undefined, codec: ValueCodec, onNoRoute: () => void, log: Logger)
+function joinCluster(self: string, gateway: string, trustKey: string | undefined, requestTimeout: number, ca: Buffer | undefined, codec: ValueCodec, onNoRoute: () => void, registered: () => boolean, log: Logger)
 {
     const client = new ChannelClient(requestTimeout, ca, peerFaultLog(log));
     const workers = new KnownWorkers(self);
-    const caller = new ClusterCaller({ client, codec, workers, gateway, trustKey, onNoRoute });
+    // With a key, only through a gateway that took this worker (one with the same key: an open one refuses it).
+    const caller = new ClusterCaller({ client, codec, workers, gateway, trustKey, onNoRoute, gatewayTrusted: trustKey === undefined ? undefined : registered });
     // Registration and reports are the gateway's HTTP API, not RPC.
     const http = new HttpClient(requestTimeout, ca);
     return { client, http, workers, caller, gateway };

@@ -1,4 +1,4 @@
-import type { Ajv, AnySchemaObject, ErrorObject, SchemaValidateFunction, ValidateFunction } from 'ajv';
+import { _, type Ajv, type AnySchemaObject, type ErrorObject, type KeywordCxt, type SchemaValidateFunction, type ValidateFunction } from 'ajv';
 
 import type { JitarType, JsonSchema } from '../manifest.js';
 import { withArticle } from '../wording.js';
@@ -48,6 +48,13 @@ export function addJitarKeywords(ajv: Ajv, isInstanceOfClass: IsInstanceOfClass)
         return valid;
     };
     ajv.addKeyword({ keyword: 'jitarClass', schemaType: 'string', validate: classCheck, errors: true });
+
+    // Generated code rather than a function: it sits beside every number check, on the hot path.
+    ajv.addKeyword({
+        keyword: 'jitarFinite', schemaType: 'boolean',
+        code: (context: KeywordCxt) => context.fail(_`typeof ${context.data} == "number" && !isFinite(${context.data})`),
+        error: { message: 'must be a finite number' }
+    });
 
     // Map keys, and Map values or Set items: the jitarType keyword beside them checks the container itself.
     ajv.addKeyword({ keyword: 'jitarKeys', schemaType: 'object', compile: (schema: JsonSchema, _parent, context) => contentCheck(ajv, schema, context?.schemaEnv.root.schema, 'keys') });

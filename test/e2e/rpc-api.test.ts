@@ -202,7 +202,8 @@ describe('query strings are coerced to the declared types', () =>
         expect(await post('/rpc/types/schedule', { at: '2026-11-21', amount: 7 })).toMatchObject({ status: 200, body: '2026-11-21T00:00:00.000Z 14 open' });
         expect(await request('/rpc/types/schedule?at=2026-11-21&amount=1.5')).toMatchObject({ status: 400, body: 'Invalid value for parameter \'amount\': must be a bigint' });
         expect(await post('/rpc/types/schedule', { at: 'yesterday', amount: 1 })).toMatchObject({ status: 400, body: 'Invalid value for parameter \'at\': must be a Date' });
-        expect(await post('/rpc/types/schedule', { at: '2026-13-45', amount: 1 })).toMatchObject({ status: 400, body: 'Invalid value for parameter \'at\': must be a Date' });
+        expect(await post('/rpc/types/schedule', { at: '2026-13-45', amount: 1 }))
+            .toMatchObject({ status: 400, body: 'Invalid value for parameter \'at\': "2026-13-45" is not a valid date (ISO 8601, such as 2024-02-29 or 2024-02-29T12:30:00Z)' });
         // Serialized calls carry the real values: text is not converted there.
         const serialized = await post('/rpc/types/schedule?serialize=true', { at: '2026-11-21', amount: 1 });
         expect(serialized.status).toBe(400);
