@@ -13,6 +13,8 @@ import { SegmentMap } from './emit/import-rule.js';
 import { CALL_MODULE, proxyFile } from './emit/output-paths.js';
 import { callModuleSource, proxyModuleSource } from './emit/proxy-source.js';
 import { writeManifest } from './manifest-writer.js';
+import { appInfo, writeOpenApi } from './openapi-writer.js';
+import { OPENAPI_PATH } from '../runtime/services/openapi-file.js';
 import type { DisplayPaths } from './config/display-paths.js';
 
 export interface BuildOptions extends AnalyseOptions
@@ -72,7 +74,8 @@ function writeGenerated({ manifest, config }: AnalysisResult, segments: SegmentM
         writeFileSync(path, text);
     }
     writeManifest(manifest, config.target);
-    return [...files.keys(), '.jitar/manifest.json'];
+    writeOpenApi(manifest, appInfo(config.root), config.target);
+    return [...files.keys(), '.jitar/manifest.json', OPENAPI_PATH];
 }
 
 function typeScriptDiagnostics(project: Project, paths: DisplayPaths): Diagnostic[]
