@@ -18,3 +18,12 @@ export function readOpenApiDocument(target: string): Record<string, unknown> | u
         throw new Error(`The OpenAPI document at '${file}' is not valid JSON (${error instanceof Error ? error.message : String(error)}): rebuild the app with jitar-compile`);
     }
 }
+
+/** The document with only the paths of the procedures a process serves (`/rpc/<fqn>`). */
+export function servedPaths(document: Record<string, unknown>, fqns: readonly string[]): Record<string, unknown>
+{
+    const paths = document.paths;
+    if (typeof paths !== 'object' || paths === null) return document;
+    const served = new Set(fqns.map(fqn => `/rpc/${fqn}`));
+    return { ...document, paths: Object.fromEntries(Object.entries(paths).filter(([path]) => served.has(path))) };
+}

@@ -83,8 +83,9 @@ export function openApiDocument(manifest: Manifest, info: OpenApiInfo): OpenApiD
 
         const names = wireNamesOf(latest);
         const post = operation(id, headers);
+        // The runtime takes a POST only with a JSON object body: `{}` when there is nothing to send.
         post.requestBody = {
-            required: names.some(name => !name.optional),
+            required: true,
             content: { 'application/json': { schema: argumentsSchema(latest, encoding, wire) } }
         };
         const path: OpenApiDocument['paths'][string] = { post };

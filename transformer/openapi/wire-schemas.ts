@@ -159,7 +159,7 @@ export class WireSchemas
         }
         const name = builtInFormName(type);
         const form = this.#component(`Serialized.${name}`, () => BUILT_IN_FORMS[name]);
-        return name === 'TypedArray' || (name === 'Error' && type !== 'Error') ? { allOf: [form], properties: { type: { const: type } } } : form;
+        return name === 'TypedArray' || (name === 'Error' && type !== 'Error') ? { type: 'object', allOf: [form], properties: { type: { const: type } } } : form;
     }
 }
 
