@@ -7,4 +7,6 @@ export type { OpenApiDocument } from './openapi/openapi-types.js';
 export { build, type BuildOptions, type BuildResult } from './build.js';
 export { Codes, formatDiagnostic, type Diagnostic, type Severity } from './diagnostics.js';
 export { summarize } from './summary.js';
+export { formatChanges } from './contracts/change-report.js';
+export { surfaceChanges, type ChangeKind, type SurfaceChange } from './contracts/surface-changes.js';
 export type * from '../runtime/manifest.js';
