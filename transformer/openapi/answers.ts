@@ -1,4 +1,4 @@
-import type { JsonSchema, Manifest } from '../../runtime/manifest.js';
+import type { JsonSchema, JsonValue, Manifest } from '../../runtime/manifest.js';
 import type { OpenApiMediaType, OpenApiResponse, OpenApiSchema } from './openapi-types.js';
 import { definitionKey } from './schema-walk.js';
 import type { Encoding, WireSchemas } from './wire-schemas.js';
@@ -37,10 +37,18 @@ function kindsOf(schema: JsonSchema, manifest: Manifest, encoding: Encoding, vis
     if (schema.jitarType === 'bigint' && encoding === 'plain') return new Set(['bigint']);
     if (schema.jitarType !== undefined || schema.jitarClass !== undefined) return new Set(['json']);
     const values = schema.const !== undefined ? [schema.const] : schema.enum;
-    if (values !== undefined) return new Set(values.map(value => value === null ? 'null' : typeof value === 'object' ? 'json' : typeof value as Kind));
+    if (values !== undefined) return new Set(values.map(kindOfValue));
     if (schema.type === undefined) return new Set(['any']);
     const types = Array.isArray(schema.type) ? schema.type : [schema.type];
     return new Set(types.map(type => type === 'integer' ? 'number' : type === 'object' || type === 'array' ? 'json' : type));
+}
+
+function kindOfValue(value: JsonValue): Kind
+{
+    if (value === null) return 'null';
+    if (typeof value === 'string') return 'string';
+    if (typeof value === 'number') return 'number';
+    return typeof value === 'boolean' ? 'boolean' : 'json';
 }
 
 /** The 200 answer of a procedure with this result. */
@@ -59,7 +67,7 @@ export function resultResponse(result: JsonSchema, manifest: Manifest, encoding:
     }
     if (kinds.has('json') || any) content['application/json'] = { schema: wire.of(result, encoding) };
 
-    const jitarTypes = any ? Object.values(JITAR_CONTENT_TYPES) : [...kinds].map(kind => JITAR_CONTENT_TYPES[kind as Exclude<Kind, 'any'>]);
+    const jitarTypes = any ? Object.values(JITAR_CONTENT_TYPES) : [...kinds].map(kind => kind === 'any' ? 'application/json' : JITAR_CONTENT_TYPES[kind]);
     const empty = kinds.has('undefined') || kinds.has('null') || any;
     return {
         description: `The result${empty ? ' (an empty text/plain body for undefined and null)' : ''}.`,
