@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { build, formatDiagnostic, summarize } from '../transformer/index.js';
+import { build, formatChanges, formatDiagnostic, summarize } from '../transformer/index.js';
 import { packageVersion } from '../runtime/version.js';
 
 import { parseCommand, parseOrExit, type Command } from './arguments.js';
@@ -14,6 +14,9 @@ Options:
   --project <file>    tsconfig.json to analyse with (default: the app root's tsconfig.json)
   --manifest-only     write the manifest and generated modules only: no type-check, no emit
                       (for builds that emit with tspc and the jitar/transformer plugin)
+  --against <path>    compare the public and protected procedures with a previous build (its folder or
+                      manifest): list the changes, and fail on a breaking change that kept its version
+  --json              with --against: print the changes as JSON (for CI) instead of the summary
   --verbose           list every procedure and class per segment
   --version           print the version
   --help              print this help`;
@@ -25,6 +28,8 @@ const COMPILE = {
         config: { type: 'string' },
         project: { type: 'string' },
         'manifest-only': { type: 'boolean' },
+        against: { type: 'string' },
+        json: { type: 'boolean' },
         verbose: { type: 'boolean' },
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }
@@ -44,8 +49,16 @@ if (values.version === true)
     process.exit(0);
 }
 
-const result = build({ config: values.config, project: values.project, emit: values['manifest-only'] !== true });
+if (values.json === true && values.against === undefined)
+{
+    console.error(`--json prints the changes of --against: give --against too\n\n${USAGE}`);
+    process.exit(1);
+}
 
+const result = build({ config: values.config, project: values.project, emit: values['manifest-only'] !== true, against: values.against });
+
+if (result.changes !== undefined && values.json === true) console.log(JSON.stringify({ against: values.against, changes: result.changes }, null, 2));
+else if (result.changes !== undefined) for (const line of formatChanges(result.changes, values.against ?? '')) console.log(line);
 for (const diagnostic of result.diagnostics) console.error(formatDiagnostic(diagnostic));
 
 const errors = result.diagnostics.filter(diagnostic => diagnostic.severity === 'error').length;
@@ -55,5 +68,6 @@ if (errors > 0)
     process.exit(1);
 }
 
+if (values.json === true) process.exit(0);
 for (const line of summarize(result.manifest, values.verbose === true)) console.log(line);
 console.log(`written to ${result.paths.display(result.config.target)}/ (manifest: .jitar/manifest.json)`);

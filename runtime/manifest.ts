@@ -148,6 +148,11 @@ export interface ClassManifest
     members: ClassMemberManifest[];
     /** Key of the registered parent class, when it has one. */
     extends?: string;
+    /**
+     * Errors only: the HTTP status an RPC answer gets when an instance is thrown (that of the nearest of
+     * jitar's error classes it extends, else 500). Absent for classes that are not errors.
+     */
+    status?: number;
     /** Where the class is declared in `file`. */
     position: Position;
 }

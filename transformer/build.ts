@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 import { ts, type Project } from 'ts-morph';
 
 import { analyse, type AnalyseOptions, type AnalysisResult } from './analyse.js';
-import { DiagnosticBag, type Diagnostic } from './diagnostics.js';
+import { Codes, DiagnosticBag, type Diagnostic } from './diagnostics.js';
 import { segmentEntryFile, segmentEntrySource } from './emit/entry-source.js';
 import { checkClassModules, checkImports } from './emit/import-check.js';
 import { ImportPlanner } from './emit/import-planner.js';
@@ -13,18 +13,26 @@ import { SegmentMap } from './emit/import-rule.js';
 import { CALL_MODULE, proxyFile } from './emit/output-paths.js';
 import { callModuleSource, proxyModuleSource } from './emit/proxy-source.js';
 import { writeManifest } from './manifest-writer.js';
+import { readPreviousManifest } from './contracts/previous-manifest.js';
+import { surfaceChanges, type SurfaceChange } from './contracts/surface-changes.js';
+import { appInfo, writeOpenApi } from './openapi-writer.js';
+import { OPENAPI_PATH } from '../runtime/services/openapi-file.js';
 import type { DisplayPaths } from './config/display-paths.js';
 
 export interface BuildOptions extends AnalyseOptions
 {
     /** Type-check and emit the app's JavaScript; without it only the manifest and generated modules are written. */
     emit?: boolean;
+    /** A previous build (its folder or manifest): its public and protected procedures are compared with these. */
+    against?: string;
 }
 
 export interface BuildResult extends AnalysisResult
 {
     /** Files written into the target folder, relative to it. */
     written: string[];
+    /** With `against`: the changes of the surface since that build. */
+    changes?: SurfaceChange[];
 }
 
 /**
@@ -36,9 +44,11 @@ export function build(options: BuildOptions = {}): BuildResult
     const analysis = analyse(options);
     const diagnostics = new DiagnosticBag();
     diagnostics.add(...analysis.diagnostics);
-    const finish = (written: string[]): BuildResult => ({ ...analysis, diagnostics: diagnostics.items, hasErrors: diagnostics.hasErrors, written });
+    let changes: SurfaceChange[] | undefined;
+    const finish = (written: string[]): BuildResult => ({ ...analysis, diagnostics: diagnostics.items, hasErrors: diagnostics.hasErrors, written, ...changes === undefined ? {} : { changes } });
     const { project, manifest, config, paths } = analysis;
     if (analysis.hasErrors || project === undefined) return finish([]);
+    if (options.against !== undefined) changes = checkAgainst(resolve(options.cwd ?? process.cwd(), options.against), analysis, diagnostics);
 
     const checker = project.getTypeChecker().compilerObject;
     const planner = new ImportPlanner(bridge(ts), bridge(checker), config.source, new SegmentMap(manifest));
@@ -72,7 +82,32 @@ function writeGenerated({ manifest, config }: AnalysisResult, segments: SegmentM
         writeFileSync(path, text);
     }
     writeManifest(manifest, config.target);
-    return [...files.keys(), '.jitar/manifest.json'];
+    writeOpenApi(manifest, appInfo(config.root), config.target);
+    return [...files.keys(), '.jitar/manifest.json', OPENAPI_PATH];
+}
+
+/** The surface's changes since a previous build; a breaking change at a version that build has is an error at the procedure. */
+function checkAgainst(path: string, { manifest, config, paths }: AnalysisResult, diagnostics: DiagnosticBag): SurfaceChange[] | undefined
+{
+    const previous = readPreviousManifest(path);
+    if ('problem' in previous)
+    {
+        diagnostics.error(paths.at(path), Codes.PreviousBuildUnreadable, `--against: ${previous.problem}`);
+        return undefined;
+    }
+    // Files as diagnostics show them: from the working folder, through the source root of the build they are in.
+    const changes = surfaceChanges(previous.manifest, manifest).map(change => ({
+        ...change,
+        source: { ...change.source, file: paths.display(change.source.manifest === 'current' ? join(config.source, change.source.file) : resolve(config.root, previous.manifest.source, change.source.file)) }
+    }));
+    for (const change of changes)
+    {
+        if (!change.breaking || !change.versionKept) continue;
+        const { file, line, column } = change.source;
+        diagnostics.error({ file, line, column }, Codes.BreakingChangeKeptVersion,
+            `Breaking change to '${change.fqn}' at version ${change.version}, which ${paths.display(previous.file)} has too: ${change.detail}; give the procedure a new version`);
+    }
+    return changes;
 }
 
 function typeScriptDiagnostics(project: Project, paths: DisplayPaths): Diagnostic[]

@@ -34,7 +34,10 @@ export const Codes = {
     // imports between segments
     ForeignImport: 4001,
     ClassInHeldModule: 4002,
-    PrivateAcrossSegments: 4003
+    PrivateAcrossSegments: 4003,
+    // the surface against a previous build (--against)
+    BreakingChangeKeptVersion: 5001,
+    PreviousBuildUnreadable: 5002
 } as const;
 
 export type Code = typeof Codes[keyof typeof Codes];

@@ -215,6 +215,24 @@ for (const target of targets) {
 console.log('');
 printTable(['target', 'ratio (median)', 'result'], targetRows);
 
+// The OpenAPI step inside the full build (document built from the manifest, and written), timed alone in
+// fresh processes as the build runs it once: it must cost under 5% of the full build.
+const openApiStep = join(here, 'openapi-step.mjs');
+if (hasJitar && byLabel.get(JITAR_BUILD)?.times.length) {
+  const stepTimes = [];
+  for (let round = 0; round < options.rounds; round++) {
+    const result = spawnSync(process.execPath, [openApiStep, appDir, jitarDist], { encoding: 'utf8' });
+    if (result.status !== 0) {
+      console.error(`\n✗ the OpenAPI step failed:\n${result.stdout}${result.stderr}`);
+      process.exit(1);
+    }
+    stepTimes.push(Number(result.stdout.trim()));
+  }
+  const share = median(stepTimes) / median(byLabel.get(JITAR_BUILD).times);
+  console.log(`\nOpenAPI step (.jitar/openapi.json from the manifest): median ${ms(median(stepTimes))} (min ${ms(min(stepTimes))}, max ${ms(max(stepTimes))}), ` +
+    `${(share * 100).toFixed(2)}% of the full build's median: ${share < 0.05 ? 'PASS' : 'MISS'} (target under 5%)`);
+}
+
 // Emit check: the app has counts.modules source modules, so each emitting build must write that many
 // app .js files; jitar also one entry per segment.
 let emitProblems = 0;

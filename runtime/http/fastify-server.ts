@@ -30,6 +30,8 @@ export interface HttpParts
     assets?: { root: string; whitelist: AssetWhitelist };
     gateway?: Gateway;
     proxy?: { rpcClient: Transport; fileClient: HttpClient; targets: ProxyTargets };
+    /** The app's OpenAPI document as JSON text, served at /openapi.json (standalones and gateways). */
+    openapi?: string;
 }
 
 export interface HttpOptions
@@ -131,6 +133,9 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
     }
 
     server.get('/health', async (_request, reply) => reply.type('application/json').send(await health.report()));
+    const { openapi } = parts;
+    if (openapi !== undefined) server.get('/openapi.json', async (_request, reply) => reply.type('application/json; charset=utf-8').send(openapi));
+
     server.get('/health/status', async (_request, reply) => reply.type('text/plain').send(String(await health.isHealthy())));
 
     if (assets !== undefined)

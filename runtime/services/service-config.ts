@@ -120,7 +120,14 @@ export interface StandaloneServiceConfig extends ServiceCommon, AssetSettings
     readonly kind: 'standalone';
     readonly segments: readonly string[];
     readonly trustKey: string | undefined;
+    readonly openapi?: OpenApiSetting;
 }
+
+/**
+ * `openapi` (ours): whether `GET /openapi.json` serves the app's OpenAPI document. Unset, it does when the
+ * build has one; `true` requires one; `false` never serves it.
+ */
+export type OpenApiSetting = boolean;
 
 export interface WorkerServiceConfig extends ServiceCommon
 {
@@ -147,6 +154,7 @@ export interface GatewayServiceConfig extends ServiceCommon
     readonly stoppedThreshold: number;
     /** Milliseconds a worker may take to answer a forwarded request (ours). */
     readonly requestTimeout: number;
+    readonly openapi?: OpenApiSetting;
 }
 
 export interface RepositoryServiceConfig extends ServiceCommon, AssetSettings
@@ -294,9 +302,9 @@ const ROOT_ALIASES: Readonly<Record<string, string>> = { middlewares: 'middlewar
 const ASSET_KEYS = ['assets', 'assetRoot', 'indexFilename', 'serveIndexOnNotFound'] as const;
 const ASSET_ALIASES: Readonly<Record<string, string>> = { index: 'indexFilename' };
 const SERVICE_KEYS: Readonly<Record<ServiceKind, readonly string[]>> = {
-    standalone: ['segments', ...ASSET_KEYS, 'trustKey'],
+    standalone: ['segments', ...ASSET_KEYS, 'trustKey', 'openapi'],
     worker: ['segments', 'gateway', 'trustKey', 'reportInterval', 'requestTimeout'],
-    gateway: ['monitorInterval', 'trustKey', 'requestTimeout'],
+    gateway: ['monitorInterval', 'trustKey', 'requestTimeout', 'openapi'],
     repository: ASSET_KEYS,
     proxy: ['gateway', 'worker', 'repository', 'requestTimeout']
 };
@@ -376,7 +384,8 @@ class ServiceReader
                     kind, ...common,
                     segments: this.segments(service),
                     ...this.assets(service),
-                    trustKey: this.trustKey(service)
+                    trustKey: this.trustKey(service),
+                    ...this.openapi(service)
                 };
             case 'worker':
                 return {
@@ -393,6 +402,7 @@ class ServiceReader
                     monitorInterval: this.milliseconds(service, 'monitorInterval', SERVICE_DEFAULTS.monitorInterval),
                     trustKey: this.trustKey(service),
                     requestTimeout: this.milliseconds(service, 'requestTimeout', SERVICE_DEFAULTS.requestTimeout),
+                    ...this.openapi(service),
                     ...this.thresholds(top)
                 };
             case 'repository':
@@ -595,6 +605,12 @@ class ServiceReader
         const { value, origin } = this.fromVariable(raw, path);
         if (typeof value !== 'boolean') this.fail(path, `'${path}' must be true or false, not ${describe(value)}${origin}`);
         return value;
+    }
+
+    /** Only a file that sets `openapi` gets the key: unset is not the same as either value. */
+    private openapi(section: Section): { openapi?: OpenApiSetting }
+    {
+        return section.get('openapi') === undefined ? {} : { openapi: this.boolean(section, 'openapi', true) };
     }
 
     private optionalUrl(section: Section, name: string): string | undefined

@@ -32,6 +32,7 @@ import { HealthChecks, isHealthCheck } from './health-checks.js';
 import { listenFailure } from './listen-failure.js';
 import type { LogFormat } from './log-format.js';
 import { readManifest } from './manifest-file.js';
+import { OPENAPI_PATH, readOpenApiDocument, servedPaths } from './openapi-file.js';
 import { loadServiceConfig } from './service-config.js';
 import { createServiceLogger, type Logger } from './service-logger.js';
 
@@ -166,6 +167,14 @@ export async function startService(options: StartOptions): Promise<RunningServic
     {
         const root = resolve(options.cwd, config.assetRoot ?? target);
         parts.assets = { root, whitelist: new AssetWhitelist({ root, patterns: config.assets, indexFilename: config.indexFilename, serveIndexOnNotFound: config.serveIndexOnNotFound }) };
+    }
+
+    if ((config.kind === 'standalone' || config.kind === 'gateway') && config.openapi !== false)
+    {
+        // A gateway has no manifest of its own: it serves the document of the app build it starts in.
+        const document = readOpenApiDocument(target);
+        if (document === undefined && config.openapi === true) throw new Error(`${config.file}: 'openapi' is true, but the build has no OpenAPI document at '${join(target, OPENAPI_PATH)}': build the app with jitar-compile`);
+        if (document !== undefined) parts.openapi = JSON.stringify(parts.rpc === undefined ? document : servedPaths(document, parts.rpc.fqns));
     }
 
     const tls = config.tls === undefined ? undefined : { cert: config.tls.cert.pem, key: config.tls.key.pem };

@@ -434,7 +434,7 @@ describe('errors', () =>
     test('an unknown key in the service object', () =>
     {
         expect(failure({ ...URL_ONLY, standalone: { segmnts: ['default'] } }, {}, 'standalone.json'))
-            .toBe(`services/standalone.json: unknown key 'segmnts' in 'standalone'; known keys are segments, assets, assetRoot, indexFilename, serveIndexOnNotFound, trustKey`);
+            .toBe(`services/standalone.json: unknown key 'segmnts' in 'standalone'; known keys are segments, assets, assetRoot, indexFilename, serveIndexOnNotFound, trustKey, openapi`);
     });
 
     test('several unknown keys at the root', () =>
@@ -445,7 +445,7 @@ describe('errors', () =>
 
     test('unknown keys in every service kind and in remoteWorker', () =>
     {
-        expect(failure({ ...URL_ONLY, gateway: { reportInterval: 5 } })).toBe(`services/test.json: unknown key 'reportInterval' in 'gateway'; known keys are monitorInterval, trustKey, requestTimeout`);
+        expect(failure({ ...URL_ONLY, gateway: { reportInterval: 5 } })).toBe(`services/test.json: unknown key 'reportInterval' in 'gateway'; known keys are monitorInterval, trustKey, requestTimeout, openapi`);
         expect(failure({ ...URL_ONLY, repository: { segments: [] } })).toBe(`services/test.json: unknown key 'segments' in 'repository'; known keys are assets, assetRoot, indexFilename, serveIndexOnNotFound`);
         expect(failure({ ...URL_ONLY, proxy: { gateway: 'http://g:1', trustKey: 'k', x: 1, y: 2 } })).toBe(`services/test.json: unknown keys 'trustKey', 'x' and 'y' in 'proxy'; known keys are gateway, worker, repository, requestTimeout`);
         expect(failure({ ...URL_ONLY, remoteWorker: { stopThreshold: 1 }, gateway: {} })).toBe(`services/test.json: unknown key 'stopThreshold' in 'remoteWorker'; known keys are unavailableThreshold, stoppedThreshold`);

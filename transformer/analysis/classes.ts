@@ -6,6 +6,7 @@ import { Codes, type DiagnosticBag } from '../diagnostics.js';
 import { appModule, fullyQualifiedName, type ModuleLocation } from './modules.js';
 import { isHiddenMember } from '../schema/members.js';
 import { locationOf } from './locations.js';
+import { errorStatusOf } from './error-classes.js';
 
 interface Registration
 {
@@ -123,6 +124,8 @@ export class ClassRegistry
         };
         const parent = this.#parentKey(symbol);
         if (parent !== undefined) manifest.extends = parent;
+        const status = this.#errorStatus(symbol);
+        if (status !== undefined) manifest.status = status;
         return manifest;
     }
 
@@ -152,6 +155,22 @@ export class ClassRegistry
             });
         }
         return members;
+    }
+
+    /** The status of jitar's nearest error class among the ancestors, 500 for other errors, undefined for non-errors. */
+    #errorStatus(symbol: ts.Symbol): number | undefined
+    {
+        for (let type = this.#checker.getDeclaredTypeOfSymbol(symbol); type.isClassOrInterface();)
+        {
+            const [base] = this.#checker.getBaseTypes(type);
+            const baseSymbol = base?.getSymbol();
+            if (base === undefined || baseSymbol === undefined) return undefined;
+            const file = baseSymbol.declarations?.[0]?.getSourceFile().fileName ?? '';
+            const status = errorStatusOf(baseSymbol.name, file);
+            if (status !== undefined) return status;
+            type = base;
+        }
+        return undefined;
     }
 
     #parentKey(symbol: ts.Symbol): string | undefined
