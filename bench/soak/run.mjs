@@ -1,6 +1,6 @@
 // Soak benchmark: a gateway with a trust key and two workers on 127.0.0.1 take good and hostile traffic
 // side by side for a while (60 s by default), then the run reports what each kind of traffic was
-// answered, and the resident memory of each process at the start, at its peak and at the end.
+// answered, and the resident memory of each process at the start, halfway, at its peak and at the end.
 //
 //   node bench/soak/run.mjs [--duration=60] [--connections=4]
 //
@@ -242,7 +242,11 @@ async function main() {
   await waitForWorkers(gateway, 2);
   await checkServing(gateway, servers);
 
-  const memory = new Map(servers.map((server) => [server, { start: rssOf(server), peak: rssOf(server), end: 0 }]));
+  const memory = new Map(servers.map((server) => [server, { start: rssOf(server), middle: 0, peak: rssOf(server), end: 0 }]));
+  // Halfway: with the end, it tells memory that settled from memory that keeps growing.
+  const halfway = setTimeout(() => {
+    for (const server of servers) memory.get(server).middle = rssOf(server);
+  }, (options.duration * 1000) / 2);
   const sampler = setInterval(() => {
     for (const server of servers) {
       if (server.process.exitCode === null) memory.get(server).peak = Math.max(memory.get(server).peak, rssOf(server));
@@ -254,6 +258,7 @@ async function main() {
   const results = await Promise.all([...goodTraffic(gateway, options.duration), ...hostileTraffic(gateway, options.duration)]);
   const elapsed = (Date.now() - started) / 1000;
   clearInterval(sampler);
+  clearTimeout(halfway);
   await checkServing(gateway, servers);
   for (const server of servers) memory.get(server).end = rssOf(server);
 
@@ -276,8 +281,8 @@ async function main() {
 
   console.log('\nResident memory (MB):\n');
   console.log(table([
-    ['process', 'start', 'peak', 'end'],
-    ...servers.map((server) => { const m = memory.get(server); return [server.label, fmt(m.start, 1), fmt(m.peak, 1), fmt(m.end, 1)]; }),
+    ['process', 'start', 'halfway', 'peak', 'end'],
+    ...servers.map((server) => { const m = memory.get(server); return [server.label, fmt(m.start, 1), fmt(m.middle, 1), fmt(m.peak, 1), fmt(m.end, 1)]; }),
   ]));
   console.log(`\nnode ${process.version}, fastify ${versionOf(repo, 'fastify')}, undici ${versionOf(repo, 'undici')}, autocannon ${versionOf(repo, 'autocannon')}`);
   console.log(`All processes and the load share one machine (${availableParallelism()} cores, ${cpus()[0]?.model ?? 'unknown CPU'}), on 127.0.0.1.`);
