@@ -110,9 +110,21 @@ export class WorkerUnavailable extends ServerError
 {
     override readonly status: number = 503;
 
-    constructor(readonly fqn: string)
+    constructor(readonly fqn: string, message = `No available worker serves '${fqn}'`)
     {
-        super(`No available worker serves '${fqn}'`);
+        super(message);
+    }
+}
+
+/**
+ * No worker has registered for a procedure the gateway expects (the build lists it, or the gateway has
+ * just started and its workers have yet to come back): a 503, since trying again will find one.
+ */
+export class NoWorkerYet extends WorkerUnavailable
+{
+    constructor(fqn: string)
+    {
+        super(fqn, `No worker serves '${fqn}' yet; try again`);
     }
 }
 
@@ -135,4 +147,18 @@ export class InvalidPeerAnswer extends RemoteCallFailed
 export class RemoteCallTimedOut extends ServerError
 {
     override readonly status: number = 504;
+}
+
+/**
+ * A procedure that did not return within the service's `requestTimeout`. Its promise is abandoned: a
+ * running function cannot be cancelled, so whatever it still does goes on, unanswered.
+ */
+export class ProcedureTimedOut extends ServerError
+{
+    override readonly status: number = 504;
+
+    constructor(readonly fqn: string, readonly limit: number)
+    {
+        super(`Procedure '${fqn}' did not return within ${limit} ms (the service's requestTimeout); its answer is abandoned`);
+    }
 }

@@ -1,4 +1,4 @@
-import { BadRequest, Forbidden, ProcedureNotFound, Unauthorized, WorkerUnavailable } from '../errors.js';
+import { BadRequest, Forbidden, NoWorkerYet, ProcedureNotFound, RemoteCallTimedOut, Unauthorized, WorkerUnavailable } from '../errors.js';
 import { compareVersions, parseVersion, VERSION_HEADER } from '../rpc/versions.js';
 import { ConnectionRefused, requestHeader, type HttpAnswer, type HttpRequest, type Transport } from './http-client.js';
 import { sameTrustKey } from '../rpc/trust-key.js';
@@ -9,19 +9,24 @@ import { isWorkerState, type RoutingTable, type WorkerState } from './worker-sta
  * A gateway without its transport: worker registration as the reference API has it (`{url,
  * procedureNames, trustKey?}` gives `{id}`), reports, and the forwarding of RPC requests to a worker,
  * round robin. A worker that refuses the connection gets the request's next try, and no traffic until it
- * reports again: nothing was sent to it, so the retry is safe.
+ * reports again: nothing was sent to it, so the retry is safe. A worker that lets a call time out gets no
+ * traffic until it reports again either, but that call is not retried.
  */
 export class Gateway
 {
     readonly registry: WorkerRegistry;
     readonly #client: Transport;
     readonly #trustKey: string | undefined;
+    readonly #options: GatewayOptions;
+    readonly #startedAt: number;
 
-    constructor(registry: WorkerRegistry, client: Transport, trustKey: string | undefined)
+    constructor(registry: WorkerRegistry, client: Transport, trustKey: string | undefined, options: Partial<GatewayOptions> = {})
     {
         this.registry = registry;
         this.#client = client;
         this.#trustKey = trustKey;
+        this.#options = { expected: options.expected, gracePeriod: options.gracePeriod ?? 0, now: options.now ?? Date.now };
+        this.#startedAt = this.#options.now();
     }
 
     /** Registers the worker a request body describes; throws BadRequest or Unauthorized naming what is wrong. */
@@ -81,6 +86,10 @@ export class Gateway
             }
             catch (error)
             {
+                // A worker that let a call time out is hung or overloaded: waiting for its missed reports
+                // would make each call it is given wait the full timeout too. The call itself may have
+                // run there, so it is answered with the timeout, not retried.
+                if (error instanceof RemoteCallTimedOut) this.registry.markUnreachable(worker.id);
                 if (!(error instanceof ConnectionRefused)) throw error;
                 this.registry.markUnreachable(worker.id);
                 (refused ??= new Set()).add(worker.id);
@@ -88,7 +97,10 @@ export class Gateway
         }
     }
 
-    /** Why no worker takes a call: its version is not served (404 naming those that are), none is available (503), or none serves the FQN (404). */
+    /**
+     * Why no worker takes a call: its version is not served (404 naming those that are), none is available
+     * (503), none has registered yet for a name that is expected (503), or none serves the FQN (404).
+     */
     #noWorker(fqn: string, version: string | undefined, request: HttpRequest): Error
     {
         if (version !== undefined)
@@ -100,8 +112,30 @@ export class Gateway
             }
         }
         if (this.registry.knows(fqn)) return new WorkerUnavailable(fqn);
+        if (this.#expects(fqn)) return new NoWorkerYet(fqn);
         return new ProcedureNotFound(fqn, version ?? '0.0.0');
     }
+
+    /**
+     * Whether a worker may yet come for `fqn`: the build lists it, or (without a build to ask) the
+     * gateway started so recently that its workers may not have registered again yet.
+     */
+    #expects(fqn: string): boolean
+    {
+        const { expected } = this.#options;
+        if (expected !== undefined) return expected.has(fqn);
+        return this.#options.now() - this.#startedAt <= this.#options.gracePeriod;
+    }
+}
+
+/** What tells a procedure no worker serves yet (503) from one that does not exist (404). */
+export interface GatewayOptions
+{
+    /** The public and protected FQNs of the app's build, when the gateway found one: 503 until a worker serves them. */
+    expected: ReadonlySet<string> | undefined;
+    /** Without a build: how long after the gateway's start any FQN counts as expected (ms). */
+    gracePeriod: number;
+    now: () => number;
 }
 
 const OPEN_GATEWAY = 'This gateway has no trust key, so any process may register at it as a worker and be sent calls, with their headers; '

@@ -5,6 +5,7 @@ import { runChain, type Middleware } from '../middleware/middleware.js';
 import { Request, type RequestHeaders } from '../middleware/request.js';
 import { Response } from '../middleware/response.js';
 import type { ArgumentValidator } from './argument-validator.js';
+import { withDeadline } from './procedure-deadline.js';
 import { encodeAnswer, type EncodedAnswer } from './result-encoding.js';
 import { sameTrustKey } from './trust-key.js';
 import { compareVersions, parseVersion } from './versions.js';
@@ -45,6 +46,11 @@ export interface RpcHandlerOptions
      * other processes carry them along (workers of a cluster); absent, procedures just run.
      */
     withHeaders?: <T>(headers: RequestHeaders, run: () => Promise<T>) => Promise<T>;
+    /**
+     * Milliseconds a procedure may take before the call is answered 504 and its promise abandoned (the
+     * service's requestTimeout); undefined: no limit.
+     */
+    procedureTimeout?: number;
     /** Told about failures that are the server's fault (status 500), for the log. */
     onServerError?: (error: unknown, call: RpcCall) => void;
 }
@@ -190,9 +196,11 @@ export class RpcHandler
 
     #invoke(procedure: ProcedureManifest, args: Readonly<Record<string, unknown>>, headers: () => RequestHeaders): Promise<unknown>
     {
-        const { withHeaders } = this.#options;
-        if (withHeaders === undefined) return this.#runtime.handle(procedure.fqn, procedure.version, args);
-        return withHeaders(headers(), () => this.#runtime.handle(procedure.fqn, procedure.version, args));
+        const { withHeaders, procedureTimeout } = this.#options;
+        const running = withHeaders === undefined
+            ? this.#runtime.handle(procedure.fqn, procedure.version, args)
+            : withHeaders(headers(), () => this.#runtime.handle(procedure.fqn, procedure.version, args));
+        return procedureTimeout === undefined ? running : withDeadline(running, procedure.fqn, procedureTimeout);
     }
 
     /** The answer, or the failure to make it (a result that cannot be serialized). */

@@ -120,6 +120,8 @@ export interface StandaloneServiceConfig extends ServiceCommon, AssetSettings
     readonly kind: 'standalone';
     readonly segments: readonly string[];
     readonly trustKey: string | undefined;
+    /** Milliseconds a procedure may take before its call is answered 504 (ours). */
+    readonly requestTimeout: number;
     readonly openapi?: OpenApiSetting;
 }
 
@@ -138,7 +140,7 @@ export interface WorkerServiceConfig extends ServiceCommon
     readonly trustKey: string | undefined;
     /** Milliseconds between two state reports to the gateway. */
     readonly reportInterval: number;
-    /** Milliseconds another worker may take to answer a call from this one (ours). */
+    /** Milliseconds a procedure of this worker may take before its call is answered 504, and another worker to answer a call from this one (ours). */
     readonly requestTimeout: number;
 }
 
@@ -302,7 +304,7 @@ const ROOT_ALIASES: Readonly<Record<string, string>> = { middlewares: 'middlewar
 const ASSET_KEYS = ['assets', 'assetRoot', 'indexFilename', 'serveIndexOnNotFound'] as const;
 const ASSET_ALIASES: Readonly<Record<string, string>> = { index: 'indexFilename' };
 const SERVICE_KEYS: Readonly<Record<ServiceKind, readonly string[]>> = {
-    standalone: ['segments', ...ASSET_KEYS, 'trustKey', 'openapi'],
+    standalone: ['segments', ...ASSET_KEYS, 'trustKey', 'openapi', 'requestTimeout'],
     worker: ['segments', 'gateway', 'trustKey', 'reportInterval', 'requestTimeout'],
     gateway: ['monitorInterval', 'trustKey', 'requestTimeout', 'openapi'],
     repository: ASSET_KEYS,
@@ -322,6 +324,9 @@ const KIND_ROOT_KEYS: Readonly<Record<string, { usedBy: readonly ServiceKind[]; 
     middleware: { usedBy: ['standalone', 'worker', 'gateway', 'proxy'], otherwise: 'it serves no RPC requests for middleware to run around, so remove the key' },
     remoteWorker: { usedBy: ['gateway'], otherwise: 'only a gateway uses it (when it counts its workers unavailable and stopped), so move it to the gateway\'s service file' }
 };
+
+/** The longest delay Node's timers take (2^31 - 1 ms). */
+const MAX_TIMER = 2_147_483_647;
 
 const CONNECTION_KEYS = Object.keys(CONNECTION_DEFAULTS) as (keyof ConnectionSettings)[];
 const CHANNEL_KEYS: readonly (keyof ConnectionSettings)[] = ['channelIdleTimeout', 'channelFrameTimeout', 'maxChannels', 'maxChannelsPerPeer'];
@@ -385,6 +390,7 @@ class ServiceReader
                     segments: this.segments(service),
                     ...this.assets(service),
                     trustKey: this.trustKey(service),
+                    requestTimeout: this.milliseconds(service, 'requestTimeout', SERVICE_DEFAULTS.requestTimeout),
                     ...this.openapi(service)
                 };
             case 'worker':
@@ -584,6 +590,8 @@ class ServiceReader
         const path = join(section.path, section.keyOf(name));
         const { value, origin } = this.fromVariable(raw, path);
         if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) this.fail(path, `'${path}' must be a positive number of milliseconds, not ${describe(value)}${origin}`);
+        // Node's timers take at most this; a longer delay would fire at once.
+        if (value > MAX_TIMER) this.fail(path, `'${path}' must be at most ${MAX_TIMER} milliseconds (about 24.8 days), not ${value}${origin}`);
         return value;
     }
 

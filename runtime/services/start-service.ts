@@ -31,7 +31,7 @@ import { AssetWhitelist } from './asset-whitelist.js';
 import { HealthChecks, isHealthCheck } from './health-checks.js';
 import { listenFailure } from './listen-failure.js';
 import type { LogFormat } from './log-format.js';
-import { readManifest } from './manifest-file.js';
+import { exposedFqns, readManifest, readManifestIfBuilt } from './manifest-file.js';
 import { OPENAPI_PATH, readOpenApiDocument, servedPaths } from './openapi-file.js';
 import { loadServiceConfig } from './service-config.js';
 import { createServiceLogger, type Logger } from './service-logger.js';
@@ -107,6 +107,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
         const rpc = new RpcHandler(manifest, local, validator, {
             trustKey: config.trustKey, middleware, codec,
             withHeaders: cluster === undefined ? undefined : runWithHeaders,
+            procedureTimeout: config.requestTimeout,
             onServerError: (error, call) => log.error({ err: error, fqn: call.fqn }, 'procedure failed')
         });
         parts.rpc = rpc;
@@ -141,7 +142,12 @@ export async function startService(options: StartOptions): Promise<RunningServic
     {
         const client = new ChannelClient(config.requestTimeout, ca, peerFaultLog(log));
         const registry = new WorkerRegistry({ unavailableThreshold: config.unavailableThreshold, stoppedThreshold: config.stoppedThreshold });
-        const gateway = new Gateway(registry, client, config.trustKey);
+        // After a restart, workers come back one report at a time: names they will serve are a 503 (try
+        // again) until then, not a 404. The build says which names; without one, any name is, for as long
+        // as a worker may take to be counted stopped.
+        const build = readManifestIfBuilt(target);
+        if (build === undefined) log.info(`No app build here: procedures no worker serves answer 503 for ${config.stoppedThreshold} ms after the start, 404 after`);
+        const gateway = new Gateway(registry, client, config.trustKey, { expected: build === undefined ? undefined : exposedFqns(build), gracePeriod: config.stoppedThreshold });
         parts.gateway = gateway;
         // Proxies and workers that call through the gateway send over channels too.
         const forward = withMiddleware(middleware, (fqn, request) => gateway.forward(fqn, request), middlewareFailed(log));

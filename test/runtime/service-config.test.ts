@@ -90,7 +90,7 @@ describe('every service kind, with its defaults', () =>
             kind: 'standalone', ...common(),
             segments: ['default'],
             assets: [], assetRoot: undefined, indexFilename: 'index.html', serveIndexOnNotFound: false,
-            trustKey: undefined
+            trustKey: undefined, requestTimeout: 60000
         });
     });
 
@@ -107,7 +107,7 @@ describe('every service kind, with its defaults', () =>
             setUp: ['./setUp'], tearDown: ['./tearDown'], healthChecks: ['./health/db'], middleware: ['./auth', './log'],
             segments: ['a', 'b'],
             assets: ['*.html', 'assets/**/*'], assetRoot: './public', indexFilename: 'app.html', serveIndexOnNotFound: true,
-            trustKey: 'secret'
+            trustKey: 'secret', requestTimeout: 60000
         });
     });
 
@@ -434,7 +434,7 @@ describe('errors', () =>
     test('an unknown key in the service object', () =>
     {
         expect(failure({ ...URL_ONLY, standalone: { segmnts: ['default'] } }, {}, 'standalone.json'))
-            .toBe(`services/standalone.json: unknown key 'segmnts' in 'standalone'; known keys are segments, assets, assetRoot, indexFilename, serveIndexOnNotFound, trustKey, openapi`);
+            .toBe(`services/standalone.json: unknown key 'segmnts' in 'standalone'; known keys are segments, assets, assetRoot, indexFilename, serveIndexOnNotFound, trustKey, openapi, requestTimeout`);
     });
 
     test('several unknown keys at the root', () =>
@@ -489,6 +489,7 @@ describe('errors', () =>
         [{ worker: { segments: ['a'], reportInterval: 0 } }, `'worker.reportInterval' must be a positive number of milliseconds, not 0`],
         [{ worker: { segments: ['a'], reportInterval: -5 } }, `'worker.reportInterval' must be a positive number of milliseconds, not -5`],
         [{ worker: { segments: ['a'], reportInterval: '5000' } }, `'worker.reportInterval' must be a positive number of milliseconds, not "5000"`],
+        [{ standalone: { segments: ['a'], requestTimeout: 3_000_000_000 } }, `'standalone.requestTimeout' must be at most 2147483647 milliseconds (about 24.8 days), not 3000000000`],
         [{ gateway: { monitorInterval: null } }, `'gateway.monitorInterval' must be a positive number of milliseconds, not null`],
         [{ remoteWorker: { unavailableThreshold: 'soon' }, gateway: {} }, `'remoteWorker.unavailableThreshold' must be a positive number of milliseconds, not "soon"`],
         [{ remoteWorker: [], gateway: {} }, `'remoteWorker' must be an object, not an array`],
