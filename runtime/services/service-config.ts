@@ -121,6 +121,11 @@ export interface StandaloneServiceConfig extends ServiceCommon, AssetSettings
     readonly segments: readonly string[];
     readonly trustKey: string | undefined;
     readonly openapi?: OpenApiSetting;
+    /**
+     * `serializeCalls` (ours): calls between segments go through the serializer and the RPC handler as if
+     * they were remote, so that what breaks when the app is split shows on one machine. Default false.
+     */
+    readonly serializeCalls: boolean;
 }
 
 /**
@@ -302,7 +307,7 @@ const ROOT_ALIASES: Readonly<Record<string, string>> = { middlewares: 'middlewar
 const ASSET_KEYS = ['assets', 'assetRoot', 'indexFilename', 'serveIndexOnNotFound'] as const;
 const ASSET_ALIASES: Readonly<Record<string, string>> = { index: 'indexFilename' };
 const SERVICE_KEYS: Readonly<Record<ServiceKind, readonly string[]>> = {
-    standalone: ['segments', ...ASSET_KEYS, 'trustKey', 'openapi'],
+    standalone: ['segments', ...ASSET_KEYS, 'trustKey', 'openapi', 'serializeCalls'],
     worker: ['segments', 'gateway', 'trustKey', 'reportInterval', 'requestTimeout'],
     gateway: ['monitorInterval', 'trustKey', 'requestTimeout', 'openapi'],
     repository: ASSET_KEYS,
@@ -385,7 +390,8 @@ class ServiceReader
                     segments: this.segments(service),
                     ...this.assets(service),
                     trustKey: this.trustKey(service),
-                    ...this.openapi(service)
+                    ...this.openapi(service),
+                    serializeCalls: this.boolean(service, 'serializeCalls', false)
                 };
             case 'worker':
                 return {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -23,6 +24,7 @@ import { middlewareFailed, withMiddleware } from '../http/forwarding-middleware.
 import type { Manifest, ProcedureManifest } from '../manifest.js';
 import { isMiddleware, type Middleware } from '../middleware/middleware.js';
 import { ArgumentValidator } from '../rpc/argument-validator.js';
+import { LoopbackCaller } from '../rpc/loopback-caller.js';
 import { RpcHandler, type ValueCodec } from '../rpc/rpc-handler.js';
 import { codecOf } from '../serialization/codec.js';
 import { createClassResolver, type ClassConstructor, type ClassResolver } from '../serialization/serializer.js';
@@ -104,12 +106,15 @@ export async function startService(options: StartOptions): Promise<RunningServic
         for (const segment of segments) local.register(segment);
         runtime = local;
         const validator = new ArgumentValidator(manifest, manifest.procedures.filter(procedure => local.holds(procedure.fqn, procedure.version)), isInstanceOf(resolver));
+        // A serializing standalone's own calls must pass the trust check even when the file sets no key.
+        const trustKey = config.kind === 'standalone' && config.serializeCalls ? config.trustKey ?? randomUUID() : config.trustKey;
         const rpc = new RpcHandler(manifest, local, validator, {
-            trustKey: config.trustKey, middleware, codec,
+            trustKey, middleware, codec,
             withHeaders: cluster === undefined ? undefined : runWithHeaders,
             onServerError: (error, call) => log.error({ err: error, fqn: call.fqn }, 'procedure failed')
         });
         parts.rpc = rpc;
+        if (config.kind === 'standalone' && config.serializeCalls && trustKey !== undefined) local.serializeCallsThrough(new LoopbackCaller({ handler: rpc, codec, trustKey }));
         parts.channels = new ChannelServer({ handle: rpcChannelHandler(rpc), bodyLimit, log, limits: config.connections });
         installRuntime(local);
 
