@@ -21,6 +21,8 @@ const MUTATING_METHODS: Readonly<Record<string, ReadonlySet<string>>> = {
     Set: new Set(['add', 'delete', 'clear']),
     WeakSet: new Set(['add', 'delete'])
 };
+/** Any of them: a call of another name is no write, and costs no type lookup. */
+const ANY_MUTATING_METHOD = new Set(Object.values(MUTATING_METHODS).flatMap(methods => [...methods]));
 
 /**
  * Every write under `node` (itself included). Only writes a reader can be sure of count: assignments,
@@ -64,6 +66,7 @@ function writeAt(node: ts.Node, checker: ts.TypeChecker): Write | undefined
     {
         return contentsChanged(node, node.arguments[0], 'copies properties into');
     }
+    if (!ANY_MUTATING_METHOD.has(method)) return undefined;
     const kind = collectionKind(checker.getNonNullableType(checker.getTypeAtLocation(callee.expression)), checker);
     if (kind === undefined || !MUTATING_METHODS[kind].has(method)) return undefined;
     return contentsChanged(node, callee.expression, `calls ${method}() on`);
@@ -113,5 +116,5 @@ function collectionKind(type: ts.Type, checker: ts.TypeChecker): string | undefi
 {
     if (checker.isArrayType(type) || checker.isTupleType(type)) return 'array';
     const name = type.getSymbol()?.getName();
-    return name !== undefined && Object.hasOwn(MUTATING_METHODS, name) && name !== 'array' ? name : undefined;
+    return name !== undefined && name !== 'array' && Object.hasOwn(MUTATING_METHODS, name) ? name : undefined;
 }
