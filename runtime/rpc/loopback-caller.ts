@@ -10,6 +10,8 @@ export interface LoopbackCallerOptions
     codec: ValueCodec;
     /** Sent as `x-jitar-trust-key`, as a worker of a cluster sends it, so that protected procedures take the call. */
     trustKey: string;
+    /** The headers of the request the calling procedure runs for, passed on as a worker passes them on. */
+    forwardedHeaders: () => Readonly<Record<string, string>>;
 }
 
 /**
@@ -29,8 +31,8 @@ export class LoopbackCaller implements RemoteCaller
 
     async call(procedure: ProcedureManifest, args: Record<string, unknown>): Promise<unknown>
     {
-        const { handler, codec, trustKey } = this.#options;
-        const outgoing = encodeCall(procedure, args, codec, { 'x-jitar-trust-key': trustKey });
+        const { handler, codec, trustKey, forwardedHeaders } = this.#options;
+        const outgoing = encodeCall(procedure, args, codec, { ...forwardedHeaders(), 'x-jitar-trust-key': trustKey });
         const answer = await handler.handle({
             fqn: procedure.fqn,
             version: procedure.version,

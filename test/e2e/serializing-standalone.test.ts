@@ -13,9 +13,9 @@ jest.setTimeout(90_000);
 
 interface Answer { status: number; body: string }
 
-async function call(url: string, fqn: string, args: Record<string, unknown>): Promise<Answer>
+async function call(url: string, fqn: string, args: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Answer>
 {
-    const response = await fetch(`${url}/rpc/${fqn}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(args) });
+    const response = await fetch(`${url}/rpc/${fqn}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(args) });
     return { status: response.status, body: await response.text() };
 }
 
@@ -83,6 +83,16 @@ describe('the serializing standalone', () =>
     it('still serves procedures to outside callers as a standalone does', async () =>
     {
         expect(await call(serializing.url, 'people/greet', { person: { name: 'Bo' } })).toEqual(await call(standalone.url, 'people/greet', { person: { name: 'Bo' } }));
+    });
+
+    it('passes the request\'s headers on to the called segment\'s middleware, as a worker does', async () =>
+    {
+        const bearer = { authorization: 'Bearer ann' };
+        const [inCluster, inStandalone, inOneProcess] = await Promise.all([gateway, serializing, standalone].map(process => call(process.url, 'front/askWho', {}, bearer)));
+        expect(inCluster).toEqual({ status: 200, body: 'ann' });
+        expect(inStandalone).toEqual(inCluster);
+        // In one process the inner call runs no middleware at all: the difference the switch shows.
+        expect(inOneProcess).toEqual({ status: 200, body: 'anonymous' });
     });
 
     it('lets its own segments call a protected procedure without a trust key in the file, but no outside caller', async () =>
