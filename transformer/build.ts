@@ -15,6 +15,7 @@ import { callModuleSource, proxyModuleSource } from './emit/proxy-source.js';
 import { writeManifest } from './manifest-writer.js';
 import { readPreviousManifest } from './contracts/previous-manifest.js';
 import { surfaceChanges, type SurfaceChange } from './contracts/surface-changes.js';
+import { checkSplitSafety } from './split-safety/split-safety.js';
 import { appInfo, writeOpenApi } from './openapi-writer.js';
 import { OPENAPI_PATH } from '../runtime/services/openapi-file.js';
 import type { DisplayPaths } from './config/display-paths.js';
@@ -54,6 +55,7 @@ export function build(options: BuildOptions = {}): BuildResult
     const planner = new ImportPlanner(bridge(ts), bridge(checker), config.source, new SegmentMap(manifest));
     checkImports(project, planner, checker, paths, diagnostics);
     checkClassModules(manifest, planner, config.source, paths, diagnostics);
+    checkSplitSafety(manifest, project, planner, checker, paths, diagnostics);
     if (options.emit !== false) diagnostics.add(...typeScriptDiagnostics(project, paths));
     if (diagnostics.hasErrors) return finish([]);
 

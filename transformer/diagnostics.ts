@@ -37,7 +37,10 @@ export const Codes = {
     PrivateAcrossSegments: 4003,
     // the surface against a previous build (--against)
     BreakingChangeKeptVersion: 5001,
-    PreviousBuildUnreadable: 5002
+    PreviousBuildUnreadable: 5002,
+    // what changes when segments run in separate processes
+    ArgumentMutated: 6001,
+    SharedModuleState: 6002
 } as const;
 
 export type Code = typeof Codes[keyof typeof Codes];

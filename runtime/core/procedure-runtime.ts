@@ -33,6 +33,8 @@ export class ProcedureRuntime implements ProxyTarget
     readonly #entries = new Map<string, Map<string, Entry>>();
     readonly #segments = new Set<string>();
     readonly #remote: RemoteCaller | undefined;
+    /** Where calls to procedures held here go instead of running in-process (a serializing standalone). */
+    #held: RemoteCaller | undefined;
 
     constructor(manifest: Manifest, remote?: RemoteCaller)
     {
@@ -61,6 +63,15 @@ export class ProcedureRuntime implements ProxyTarget
         this.#segments.add(segment.name);
     }
 
+    /**
+     * Sends the calls that come through proxies to procedures held here through `caller`, as if they were
+     * remote. Private procedures still run in-process: no segment of another process may call them.
+     */
+    serializeCallsThrough(caller: RemoteCaller): void
+    {
+        this.#held = caller;
+    }
+
     holds(fqn: string, version: string): boolean
     {
         return this.#entry(fqn, version)?.implementation !== undefined;
@@ -85,9 +96,13 @@ export class ProcedureRuntime implements ProxyTarget
     {
         const entry = this.#entry(fqn, version);
         if (entry === undefined) throw new ProcedureNotFound(fqn, version);
-        if (entry.implementation !== undefined) return entry.implementation(...Array.from(args));
-
         const { procedure } = entry;
+        if (entry.implementation !== undefined)
+        {
+            if (this.#held === undefined || procedure.access === 'private') return entry.implementation(...Array.from(args));
+            return this.#held.call(procedure, toWire(procedure.parameters, args));
+        }
+
         if (procedure.access === 'private') throw new ProcedureNotAccessible(fqn, version, procedure.segments);
         if (this.#remote === undefined) throw new ProcedureNotFound(fqn, version);
         return this.#remote.call(procedure, toWire(procedure.parameters, args));

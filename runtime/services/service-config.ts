@@ -123,6 +123,11 @@ export interface StandaloneServiceConfig extends ServiceCommon, AssetSettings
     /** Milliseconds a procedure may take before its call is answered 504 (ours). */
     readonly requestTimeout: number;
     readonly openapi?: OpenApiSetting;
+    /**
+     * `serializeCalls` (ours): calls between segments go through the serializer and the RPC handler as if
+     * they were remote, so that what breaks when the app is split shows on one machine. Default false.
+     */
+    readonly serializeCalls: boolean;
 }
 
 /**
@@ -304,7 +309,7 @@ const ROOT_ALIASES: Readonly<Record<string, string>> = { middlewares: 'middlewar
 const ASSET_KEYS = ['assets', 'assetRoot', 'indexFilename', 'serveIndexOnNotFound'] as const;
 const ASSET_ALIASES: Readonly<Record<string, string>> = { index: 'indexFilename' };
 const SERVICE_KEYS: Readonly<Record<ServiceKind, readonly string[]>> = {
-    standalone: ['segments', ...ASSET_KEYS, 'trustKey', 'openapi', 'requestTimeout'],
+    standalone: ['segments', ...ASSET_KEYS, 'trustKey', 'openapi', 'requestTimeout', 'serializeCalls'],
     worker: ['segments', 'gateway', 'trustKey', 'reportInterval', 'requestTimeout'],
     gateway: ['monitorInterval', 'trustKey', 'requestTimeout', 'openapi'],
     repository: ASSET_KEYS,
@@ -391,7 +396,8 @@ class ServiceReader
                     ...this.assets(service),
                     trustKey: this.trustKey(service),
                     requestTimeout: this.milliseconds(service, 'requestTimeout', SERVICE_DEFAULTS.requestTimeout),
-                    ...this.openapi(service)
+                    ...this.openapi(service),
+                    serializeCalls: this.boolean(service, 'serializeCalls', false)
                 };
             case 'worker':
                 return {

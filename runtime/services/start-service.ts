@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -8,7 +9,7 @@ import { installRuntime, uninstallRuntime } from '../core/global-runtime.js';
 import { ProcedureRuntime } from '../core/procedure-runtime.js';
 import type { SegmentModule } from '../core/segment-module.js';
 import { ClusterCaller } from '../cluster/cluster-caller.js';
-import { runWithHeaders } from '../cluster/call-context.js';
+import { forwardedHeaders, runWithHeaders } from '../cluster/call-context.js';
 import { Gateway } from '../cluster/gateway.js';
 import { GatewayLink } from '../cluster/gateway-link.js';
 import { ChannelClient, type PeerFaultListener } from '../cluster/channel-client.js';
@@ -23,6 +24,7 @@ import { middlewareFailed, withMiddleware } from '../http/forwarding-middleware.
 import type { Manifest, ProcedureManifest } from '../manifest.js';
 import { isMiddleware, type Middleware } from '../middleware/middleware.js';
 import { ArgumentValidator } from '../rpc/argument-validator.js';
+import { LoopbackCaller } from '../rpc/loopback-caller.js';
 import { RpcHandler, type ValueCodec } from '../rpc/rpc-handler.js';
 import { codecOf } from '../serialization/codec.js';
 import { createClassResolver, type ClassConstructor, type ClassResolver } from '../serialization/serializer.js';
@@ -104,13 +106,16 @@ export async function startService(options: StartOptions): Promise<RunningServic
         for (const segment of segments) local.register(segment);
         runtime = local;
         const validator = new ArgumentValidator(manifest, manifest.procedures.filter(procedure => local.holds(procedure.fqn, procedure.version)), isInstanceOf(resolver));
+        // A serializing standalone's own calls pass the trust check as a worker's do, even when the file sets no key.
+        const loopbackKey = config.kind === 'standalone' && config.serializeCalls ? config.trustKey ?? randomUUID() : undefined;
         const rpc = new RpcHandler(manifest, local, validator, {
-            trustKey: config.trustKey, middleware, codec,
-            withHeaders: cluster === undefined ? undefined : runWithHeaders,
+            trustKey: loopbackKey ?? config.trustKey, middleware, codec,
+            withHeaders: cluster === undefined && loopbackKey === undefined ? undefined : runWithHeaders,
             procedureTimeout: config.requestTimeout,
             onServerError: (error, call) => log.error({ err: error, fqn: call.fqn }, 'procedure failed')
         });
         parts.rpc = rpc;
+        if (loopbackKey !== undefined) local.serializeCallsThrough(new LoopbackCaller({ handler: rpc, codec, trustKey: loopbackKey, forwardedHeaders }));
         parts.channels = new ChannelServer({ handle: rpcChannelHandler(rpc), bodyLimit, log, limits: config.connections });
         installRuntime(local);
 

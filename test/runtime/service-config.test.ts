@@ -90,7 +90,7 @@ describe('every service kind, with its defaults', () =>
             kind: 'standalone', ...common(),
             segments: ['default'],
             assets: [], assetRoot: undefined, indexFilename: 'index.html', serveIndexOnNotFound: false,
-            trustKey: undefined, requestTimeout: 60000
+            trustKey: undefined, requestTimeout: 60000, serializeCalls: false
         });
     });
 
@@ -99,7 +99,7 @@ describe('every service kind, with its defaults', () =>
         const config = load({
             url: 'http://localhost:8080',
             setUp: ['./setUp'], tearDown: ['./tearDown'], healthChecks: ['./health/db'], middleware: ['./auth', './log'],
-            standalone: { segments: ['a', 'b'], assets: ['*.html', 'assets/**/*'], assetRoot: './public', indexFilename: 'app.html', serveIndexOnNotFound: true, trustKey: 'secret' }
+            standalone: { segments: ['a', 'b'], assets: ['*.html', 'assets/**/*'], assetRoot: './public', indexFilename: 'app.html', serveIndexOnNotFound: true, trustKey: 'secret', serializeCalls: true }
         });
         expect(config).toStrictEqual({
             kind: 'standalone', ...common(),
@@ -107,7 +107,7 @@ describe('every service kind, with its defaults', () =>
             setUp: ['./setUp'], tearDown: ['./tearDown'], healthChecks: ['./health/db'], middleware: ['./auth', './log'],
             segments: ['a', 'b'],
             assets: ['*.html', 'assets/**/*'], assetRoot: './public', indexFilename: 'app.html', serveIndexOnNotFound: true,
-            trustKey: 'secret', requestTimeout: 60000
+            trustKey: 'secret', requestTimeout: 60000, serializeCalls: true
         });
     });
 
@@ -434,7 +434,7 @@ describe('errors', () =>
     test('an unknown key in the service object', () =>
     {
         expect(failure({ ...URL_ONLY, standalone: { segmnts: ['default'] } }, {}, 'standalone.json'))
-            .toBe(`services/standalone.json: unknown key 'segmnts' in 'standalone'; known keys are segments, assets, assetRoot, indexFilename, serveIndexOnNotFound, trustKey, openapi, requestTimeout`);
+            .toBe(`services/standalone.json: unknown key 'segmnts' in 'standalone'; known keys are segments, assets, assetRoot, indexFilename, serveIndexOnNotFound, trustKey, openapi, requestTimeout, serializeCalls`);
     });
 
     test('several unknown keys at the root', () =>

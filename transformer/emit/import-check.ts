@@ -75,14 +75,14 @@ export function checkClassModules(manifest: Manifest, planner: ImportPlanner, so
     }
 }
 
-interface ImportedName
+export interface ImportedName
 {
     exportName: string;
     node: ts.Node;
 }
 
 /** The names an import or re-export takes by value; undefined for other statements and type-only ones. */
-function importedNames(statement: ts.Statement): ImportedName[] | undefined
+export function importedNames(statement: ts.Statement): ImportedName[] | undefined
 {
     if (ts.isImportDeclaration(statement))
     {
