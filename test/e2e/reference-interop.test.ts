@@ -1,0 +1,143 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+
+import { freePort, prepareApp, startJitar, waitUntil, type JitarProcess } from './jitar-app.js';
+import { kill, prepareReferenceApp, startReference } from './reference-app.js';
+
+/**
+ * Mixed clusters with the reference runtime as published (`jitar@0.10.6`), real processes of both on
+ * 127.0.0.1: their gateway with our worker, our gateway with their worker, calls from a worker of one
+ * through a gateway to a worker of the other, their worker's deregistration and their gateway's restart.
+ * Both apps hold the same procedures: `ours/*` is served by our worker (test/fixtures/apps/interop),
+ * `theirs/*` by theirs (test/fixtures/reference-app). Workers report every 200 ms.
+ */
+
+jest.setTimeout(90_000);
+
+interface WorkerInfo { id: string; url: string; state: string; procedureNames: string[] }
+
+async function text(url: string, init?: RequestInit): Promise<{ status: number; body: string }>
+{
+    const response = await fetch(url, init);
+    return { status: response.status, body: await response.text() };
+}
+
+/** Waits until `url` answers 200 with `body` (a gateway learns its workers over a report or two). */
+async function waitForAnswer(url: string, body: string): Promise<void>
+{
+    let last: { status: number; body: string } | string = 'nothing';
+    await waitUntil(async () =>
+    {
+        last = await text(url).catch((error: unknown) => String(error));
+        return typeof last === 'object' && last.status === 200 && last.body === body;
+    }, `${url} to answer 200 ${body}`).catch(error => { throw new Error(`${String(error)}; last answer: ${JSON.stringify(last)}`); });
+}
+
+async function workersOf(gateway: string): Promise<WorkerInfo[]>
+{
+    return await (await fetch(`${gateway}/workers`)).json() as WorkerInfo[];
+}
+
+let ours: ReturnType<typeof prepareApp>;
+let theirs: ReturnType<typeof prepareReferenceApp>;
+const started: JitarProcess[] = [];
+
+const start = async (process: Promise<JitarProcess>): Promise<JitarProcess> =>
+{
+    const running = await process;
+    started.push(running);
+    return running;
+};
+
+beforeAll(() =>
+{
+    ours = prepareApp('interop');
+    theirs = prepareReferenceApp();
+});
+
+afterEach(async () =>
+{
+    await Promise.all(started.splice(0).map(process => process.stop()));
+});
+
+afterAll(() =>
+{
+    ours?.remove();
+    theirs?.remove();
+});
+
+describe('their gateway with our worker', () =>
+{
+    it('registers our worker with only the fields it knows, and forwards calls to it', async () =>
+    {
+        const gateway = await start(startReference(theirs.root, 'services/gateway.json'));
+        const worker = await start(startJitar(ours.root, 'services/worker.json', { GATEWAY: gateway.url }, ['--log-level=debug']));
+
+        await waitForAnswer(`${gateway.url}/rpc/ours/greet?name=Ann`, 'Hello Ann from ours');
+        expect(worker.output()).toContain(`Registered with gateway ${gateway.url}`);
+        expect(worker.output()).toContain('takes only the reference\'s registration fields');
+        expect(gateway.output()).toContain('Added worker:');
+        expect(gateway.output()).not.toContain('Failed to report worker');
+    });
+
+    it('registers our worker again after their gateway restarted (it answers reports of an unknown id with 500)', async () =>
+    {
+        const port = await freePort();
+        const first = await start(startReference(theirs.root, 'services/gateway.json', { PORT: String(port) }));
+        const worker = await start(startJitar(ours.root, 'services/worker.json', { GATEWAY: first.url }));
+        await waitForAnswer(`${first.url}/rpc/ours/greet?name=Ann`, 'Hello Ann from ours');
+
+        await kill(first);
+        const second = await start(startReference(theirs.root, 'services/gateway.json', { PORT: String(port) }));
+        await waitForAnswer(`${second.url}/rpc/ours/greet?name=Bo`, 'Hello Bo from ours');
+        expect(worker.output()).toMatch(/refused the report \(500/);
+        expect(worker.process.exitCode).toBeNull();
+    });
+
+    it('carries calls between their worker and ours, both ways', async () =>
+    {
+        const gateway = await start(startReference(theirs.root, 'services/gateway.json'));
+        await start(startJitar(ours.root, 'services/worker.json', { GATEWAY: gateway.url }));
+        await start(startReference(theirs.root, 'services/worker.json', { GATEWAY: gateway.url }));
+
+        await waitForAnswer(`${gateway.url}/rpc/ours/askTheirs?text=hi`, 'ours asked: HI!');
+        await waitForAnswer(`${gateway.url}/rpc/theirs/askOurs?name=Ann`, 'theirs asked: Hello Ann from ours');
+    });
+});
+
+describe('our gateway with their worker', () =>
+{
+    it('answers their registration with exactly {id}, and forwards calls to their worker', async () =>
+    {
+        const gateway = await start(startJitar(ours.root, 'services/gateway.json'));
+        const worker = await start(startReference(theirs.root, 'services/worker.json', { GATEWAY: gateway.url }));
+
+        await waitForAnswer(`${gateway.url}/rpc/theirs/shout?text=hi`, 'HI!');
+        expect(worker.output()).not.toContain('FATAL');
+        expect((await workersOf(gateway.url)).map(({ url, state }) => ({ url, state }))).toEqual([{ url: worker.url, state: 'available' }]);
+
+        // What their worker reads: the registration answer holds nothing but the id.
+        const answer = await text(`${gateway.url}/workers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: 'http://127.0.0.1:9', procedureNames: ['x/y'] }) });
+        expect(Object.keys(JSON.parse(answer.body) as object)).toEqual(['id']);
+    });
+
+    it('takes their worker\'s deregistration (DELETE with a JSON content type and no body) and lists it no more', async () =>
+    {
+        const gateway = await start(startJitar(ours.root, 'services/gateway.json'));
+        const worker = await start(startReference(theirs.root, 'services/worker.json', { GATEWAY: gateway.url }));
+        await waitForAnswer(`${gateway.url}/rpc/theirs/shout?text=hi`, 'HI!');
+
+        await worker.stop();
+        expect(await workersOf(gateway.url)).toEqual([]);
+        expect((await text(`${gateway.url}/rpc/theirs/shout?text=hi`)).status).toBe(404);
+    });
+
+    it('carries calls between their worker and ours, both ways', async () =>
+    {
+        const gateway = await start(startJitar(ours.root, 'services/gateway.json'));
+        await start(startJitar(ours.root, 'services/worker.json', { GATEWAY: gateway.url }));
+        await start(startReference(theirs.root, 'services/worker.json', { GATEWAY: gateway.url }));
+
+        await waitForAnswer(`${gateway.url}/rpc/ours/askTheirs?text=hi`, 'ours asked: HI!');
+        await waitForAnswer(`${gateway.url}/rpc/theirs/askOurs?name=Ann`, 'theirs asked: Hello Ann from ours');
+    });
+});
