@@ -145,11 +145,11 @@ describe('the seed\'s example requests', () =>
 describe('results', () =>
 {
     test.each([
-        ['/rpc/domain/sayHello?name=A', 'text/plain', 'text/plain', 'Hello, A!'],
-        ['/rpc/math/add?first=1&second=2', 'text/plain', 'application/number', '3'],
-        ['/rpc/types/isTrue', 'text/plain', 'application/boolean', 'true'],
-        ['/rpc/types/nothing', 'text/plain', 'application/undefined', ''],
-        ['/rpc/types/nullish', 'text/plain', 'application/null', '']
+        ['/rpc/domain/sayHello?name=A', 'text/plain; charset=utf-8', 'text/plain', 'Hello, A!'],
+        ['/rpc/math/add?first=1&second=2', 'text/plain; charset=utf-8', 'application/number', '3'],
+        ['/rpc/types/isTrue', 'text/plain; charset=utf-8', 'application/boolean', 'true'],
+        ['/rpc/types/nothing', 'text/plain; charset=utf-8', 'application/undefined', ''],
+        ['/rpc/types/nullish', 'text/plain; charset=utf-8', 'application/null', '']
     ])('%s answers %s as %s', async (path, contentType, jitarType, body) =>
     {
         const answer = await request(path);
