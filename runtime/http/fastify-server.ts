@@ -129,7 +129,7 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
     if (gateway !== undefined || proxy !== undefined || rpc !== undefined)
     {
         // As the reference answers them: a method RPC does not use is not implemented, rather than not found.
-        server.route({ method: ['PUT', 'DELETE', 'PATCH'], url: '/rpc/*', handler: async (request, reply) => reply.status(501).type('text/plain; charset=utf-8').send(`Method ${request.method} is not implemented for RPC: use GET, POST or OPTIONS`) });
+        server.route({ method: ['PUT', 'DELETE', 'PATCH'], url: '/rpc/*', handler: async (request, reply) => reply.status(501).type('text/plain; charset=utf-8').header('x-content-type-options', 'nosniff').send(`Method ${request.method} is not implemented for RPC: use GET, POST or OPTIONS`) });
     }
     else
     {

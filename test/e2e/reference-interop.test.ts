@@ -160,3 +160,44 @@ describe('our gateway with their worker', () =>
         await expectClassesAcross(gateway.url);
     });
 });
+
+describe('a reference standalone and ours, side by side', () =>
+{
+    interface Seen { status: number; body: string; contentType: string | null; jitarContentType: string | null; nosniff: string | null }
+
+    const see = async (base: string, path: string, init?: RequestInit): Promise<Seen> =>
+    {
+        const response = await fetch(`${base}${path}`, init);
+        return {
+            status: response.status, body: await response.text(), contentType: response.headers.get('content-type'),
+            jitarContentType: response.headers.get('x-jitar-content-type'), nosniff: response.headers.get('x-content-type-options')
+        };
+    };
+    const serialized = (args: object): RequestInit => ({ method: 'POST', headers: { 'content-type': 'application/json', 'x-jitar-data-encoding': 'serialized' }, body: JSON.stringify(args) });
+    const person = (age: number): object => ({ person: { serialized: true, key: 'domain/Person', name: 'class', args: { 0: 'Ann', 1: age }, fields: {} } });
+
+    it('answers the same requests with the same status, body and headers', async () =>
+    {
+        const reference = await start(startReference(theirs.root, 'services/standalone.json'));
+        const standalone = await start(startJitar(ours.root, 'services/standalone.json'));
+
+        const requests: [string, RequestInit?][] = [
+            ['/rpc/ours/greet?name=J%C3%B6hn'],
+            ['/rpc/ours/greet', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"Ann"}' }],
+            ['/rpc/ours/greet'],
+            ['/rpc/theirs/nope'],
+            ['/rpc/theirs/shout?text=hi'],
+            ['/rpc/ours/older', serialized(person(3))]
+        ];
+        for (const [path, init] of requests)
+        {
+            expect({ path, ...await see(standalone.url, path, init) }).toEqual({ path, ...await see(reference.url, path, init) });
+        }
+
+        // An error class: the same status, class and arguments; the fields differ on purpose (no stack leaves our process).
+        const [theirsFailed, oursFailed] = await Promise.all([see(reference.url, '/rpc/ours/older', serialized(person(-1))), see(standalone.url, '/rpc/ours/older', serialized(person(-1)))]);
+        const withoutFields = ({ body, ...rest }: Seen): object => ({ ...rest, body: { ...JSON.parse(body) as object, fields: undefined } });
+        expect(withoutFields(oursFailed)).toEqual(withoutFields(theirsFailed));
+        expect(theirsFailed.status).toBe(400);
+    });
+});
