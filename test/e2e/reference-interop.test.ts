@@ -1,4 +1,12 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+
+import type * as ClientModule from '../../runtime/client/index.js';
+import type { Manifest } from '../../runtime/manifest.js';
 
 import { freePort, prepareApp, startJitar, waitUntil, type JitarProcess } from './jitar-app.js';
 import { kill, prepareReferenceApp, startReference } from './reference-app.js';
@@ -199,5 +207,52 @@ describe('a reference standalone and ours, side by side', () =>
         const withoutFields = ({ body, ...rest }: Seen): object => ({ ...rest, body: { ...JSON.parse(body) as object, fields: undefined } });
         expect(withoutFields(oursFailed)).toEqual(withoutFields(theirsFailed));
         expect(theirsFailed.status).toBe(400);
+    });
+});
+
+describe('each side\'s client against the other side\'s standalone', () =>
+{
+    it('jitar/client calls their standalone: a Person and an InvalidAge come back as their classes', async () =>
+    {
+        const reference = await start(startReference(theirs.root, 'services/standalone.json'));
+        const lib = fileURLToPath(new URL('../../lib/', import.meta.url));
+        const client = await import(pathToFileURL(join(lib, 'runtime/client/index.js')).href) as typeof ClientModule;
+        const manifest = JSON.parse(readFileSync(join(ours.root, 'dist/.jitar/manifest.json'), 'utf8')) as Manifest;
+        const { Person } = await import(pathToFileURL(join(ours.root, 'dist/domain/Person.js')).href) as { Person: new (name: string, age: number) => { name: string; age: number } };
+        const { InvalidAge } = await import(pathToFileURL(join(ours.root, 'dist/domain/InvalidAge.js')).href) as { InvalidAge: new (age: number) => Error };
+        const page = new client.JitarClient({
+            manifest, remoteUrl: reference.url,
+            classes: [{ key: 'domain/Person', implementation: Person }, { key: 'domain/InvalidAge', implementation: InvalidAge }]
+        });
+
+        expect(await page.run('theirs/shout', '0.0.0', ['hi'])).toBe('HI!');
+        const older = await page.run('ours/older', '0.0.0', [new Person('Ann', 3)]);
+        expect(older).toBeInstanceOf(Person);
+        expect(older).toEqual(new Person('Ann', 4));
+        const failed = await page.run('ours/older', '0.0.0', [new Person('Ann', -1)]).catch((error: unknown) => error);
+        expect(failed).toBeInstanceOf(InvalidAge);
+        expect(failed).toBeInstanceOf(client.BadRequest);
+        expect(failed).toMatchObject({ status: 400, message: 'Invalid age -1' });
+    });
+
+    it('their client (jitar/client of the reference) calls our standalone', async () =>
+    {
+        const standalone = await start(startJitar(ours.root, 'services/standalone.json'));
+        // Run from their app's folder, where 'jitar' is the reference package.
+        const script = join(theirs.root, 'call-ours.mjs');
+        writeFileSync(script, `
+import { ClientBuilder, HttpRemoteBuilder, Request, Version } from 'jitar/client';
+const client = new ClientBuilder(new HttpRemoteBuilder()).build({ remoteUrl: process.argv[2] });
+await client.start();
+const call = (fqn, args) => client.run(new Request(fqn, new Version(0, 0, 0), new Map(Object.entries(args)), new Map(), 'normal'))
+    .then(response => ({ status: response.status, result: response.result }), error => ({ threw: String(error) }));
+console.log(JSON.stringify([await call('ours/greet', { name: 'Jöhn' }), await call('ours/greet', {})]));
+`);
+        const run = spawnSync(process.execPath, [script, standalone.url], { cwd: theirs.root, encoding: 'utf8', timeout: 30_000 });
+        expect(run.status).toBe(0);
+        const [greeted, missing] = JSON.parse(run.stdout.trim().split('\n').pop() ?? '') as { status: number; result: unknown }[];
+        expect(greeted).toEqual({ status: 200, result: 'Hello Jöhn from ours' });
+        expect(missing).toMatchObject({ status: 400 });
+        expect(JSON.stringify(missing.result)).toContain('Missing value for parameter \'name\'');
     });
 });
