@@ -86,6 +86,8 @@ describe('a worker registering', () =>
         const worker = link(transport);
         await worker.start();
         worker.refreshRoutes();
+        // Waits for the state (registered anew), not for a time: the scripted gateway answers at once.
+        while (registrations < 2) await new Promise(resolve => setImmediate(resolve));
         await worker.announceStopping();
 
         expect(sent.map(request => `${request.method} ${request.path}`)).toEqual([
