@@ -1,4 +1,5 @@
 import type { HttpAnswer, Transport } from './http-client.js';
+import { EXTENSIONS_HEADER, refusesExtraFields, ROUTES_EXTENSION } from './peer-extensions.js';
 import type { RoutingTable, WorkerState } from './worker-state.js';
 
 export interface GatewayLinkOptions
@@ -24,8 +25,10 @@ const REFRESH_GAP = 1000;
 
 /**
  * A worker's side of its gateway: it registers, reports its state every report interval, and registers
- * again whenever the gateway does not know it (the gateway started after it, or restarted). Stopping, it
- * first says so, so that the gateway sends it nothing new, and deregisters last.
+ * again whenever a report is refused, whatever the status (a gateway of ours answers 404 for an id it
+ * does not know, the reference's 500): the gateway started after it, or restarted. Stopping, it first
+ * says so, so that the gateway sends it nothing new, and deregisters last. With a reference gateway it
+ * sends only the reference's fields (peer-extensions.ts).
  */
 export class GatewayLink
 {
@@ -117,8 +120,14 @@ export class GatewayLink
     async #register(): Promise<void>
     {
         const { url, procedureNames, procedures, trustKey } = this.#options;
-        const state = await this.#options.state();
-        const answer = await this.#send('POST', '/workers', { url, procedureNames, procedures, ...trustKey === undefined ? {} : { trustKey }, state });
+        const plain = { url, procedureNames, ...trustKey === undefined ? {} : { trustKey } };
+        let answer = await this.#send('POST', '/workers', { ...plain, procedures, state: await this.#options.state() });
+        if (refusesExtraFields(answer.status, answer.body.toString('utf8')))
+        {
+            // A reference gateway: it routes by name only, and takes every worker as available.
+            this.#options.log.debug(`Gateway ${this.#options.gateway} takes only the reference's registration fields; registering without versions and state`);
+            answer = await this.#send('POST', '/workers', plain);
+        }
         const body = parseBody(answer);
         if (answer.status === 401 || answer.status === 403)
         {
@@ -141,16 +150,18 @@ export class GatewayLink
         this.#options.log.info(`Registered with gateway ${this.#options.gateway} as ${id}`);
     }
 
-    /** False when the gateway does not know this worker. */
+    /** False when the gateway refused the report: it does not know this worker (any more). */
     async #report(state: WorkerState): Promise<boolean>
     {
         const answer = await this.#send('POST', `/workers/${encodeURIComponent(this.#id ?? '')}/report`, { state });
-        if (answer.status === 404)
+        if (answer.status >= 400)
         {
+            // Ours says 404 and the reference 500 for an id it does not know; either way, registering again
+            // is what makes the gateway know this worker (and a refusal for the trust key is logged there).
+            this.#options.log.info(`Gateway ${this.#options.gateway} refused the report (${answer.status}: ${answer.body.toString('utf8').slice(0, 200)}); registering again`);
             this.#id = undefined;
             return false;
         }
-        if (answer.status >= 400) throw new Error(`report refused with ${answer.status}: ${answer.body.toString('utf8')}`);
         this.#takeRoutes(parseBody(answer));
         return true;
     }
@@ -167,6 +178,7 @@ export class GatewayLink
     #send(method: string, path: string, body?: object): Promise<HttpAnswer>
     {
         const headers: Record<string, string> = body === undefined ? {} : { 'content-type': 'application/json' };
+        headers[EXTENSIONS_HEADER] = ROUTES_EXTENSION;
         if (this.#options.trustKey !== undefined) headers['x-jitar-trust-key'] = this.#options.trustKey;
         return this.#options.client.send(this.#options.gateway, { method, path, headers, body: body === undefined ? undefined : JSON.stringify(body) });
     }

@@ -29,8 +29,12 @@ export class Gateway
         this.#startedAt = this.#options.now();
     }
 
-    /** Registers the worker a request body describes; throws BadRequest or Unauthorized naming what is wrong. */
-    register(body: unknown): { id: string; routes: RoutingTable }
+    /**
+     * Registers the worker a request body describes; throws BadRequest or Unauthorized naming what is
+     * wrong. The answer holds the routing table only for a worker that reads it (`readsRoutes`): the
+     * reference's worker refuses an answer with more than `{id}`.
+     */
+    register(body: unknown, readsRoutes = true): { id: string; routes?: RoutingTable }
     {
         const registration = readRegistration(body);
         if (this.#trustKey !== undefined && !sameTrustKey(this.#trustKey, registration.trustKey)) throw new Unauthorized('Invalid trust key');
@@ -38,18 +42,20 @@ export class Gateway
         // register beside it and be sent its share of the calls, with their headers and the workers' key.
         if (this.#trustKey === undefined && registration.trustKey !== undefined) throw new Forbidden(OPEN_GATEWAY);
         const worker = this.registry.register(registration.url, registration.procedureNames, registration.state, registration.procedures);
-        return { id: worker.id, routes: this.registry.routes() };
+        return readsRoutes ? { id: worker.id, routes: this.registry.routes() } : { id: worker.id };
     }
 
     /**
      * Takes a worker's report; undefined when the id is unknown (the worker must register again). `key`:
-     * the request's `x-jitar-trust-key`, which a gateway with a key requires, as for registering.
+     * the request's `x-jitar-trust-key`, which a gateway with a key requires, as for registering;
+     * `readsRoutes` as for register.
      */
-    report(id: string, body: unknown, key: unknown): { routes: RoutingTable } | undefined
+    report(id: string, body: unknown, key: unknown, readsRoutes = true): { routes?: RoutingTable } | undefined
     {
         if (!this.trusts(key)) throw new Unauthorized('Request not trusted');
         const state = readState(body);
-        return this.registry.report(id, state) ? { routes: this.registry.routes() } : undefined;
+        if (!this.registry.report(id, state)) return undefined;
+        return readsRoutes ? { routes: this.registry.routes() } : {};
     }
 
     /** Removes a worker; false when the id is unknown. `key` as for report. */

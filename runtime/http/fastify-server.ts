@@ -126,6 +126,11 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
         }
         server.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/rpc/*', handler: (request, reply) => answerRpc(rpc, (request.params as { '*': string })['*'], request, reply, state) });
     }
+    if (gateway !== undefined || proxy !== undefined || rpc !== undefined)
+    {
+        // As the reference answers them: a method RPC does not use is not implemented, rather than not found.
+        server.route({ method: ['PUT', 'DELETE', 'PATCH'], url: '/rpc/*', handler: async (request, reply) => reply.status(501).type('text/plain; charset=utf-8').header('x-content-type-options', 'nosniff').send(`Method ${request.method} is not implemented for RPC: use GET, POST or OPTIONS`) });
+    }
     else
     {
         // Not even a single-page app's index: an RPC client must learn that it asked the wrong service.

@@ -2,7 +2,7 @@ import secureJson from 'secure-json-parse';
 
 import type { RequestHeaders } from '../middleware/request.js';
 import type { RpcCall } from '../rpc/rpc-handler.js';
-import { DEFAULT_MAX_DEPTH } from '../serialization/serializer.js';
+import { DEFAULT_MAX_DEPTH, type ClassForm } from '../serialization/serializer.js';
 import { nestsDeeperThan } from './json-depth.js';
 
 /**
@@ -29,6 +29,7 @@ export function toRpcCall(fqn: string, request: HttpRpcRequest): RpcCall | strin
     const raw = request.rawHeaders;
     let query = request.query;
     const serialized = isSerialized(query, raw);
+    const classForm = classFormOf(raw);
     if ('serialize' in query)
     {
         query = { ...query };
@@ -40,20 +41,30 @@ export function toRpcCall(fqn: string, request: HttpRpcRequest): RpcCall | strin
     if (request.method === 'OPTIONS')
     {
         const mode = rawHeader(raw, 'access-control-request-method') === undefined ? 'dry-run' : 'preflight';
-        return { fqn, version, args: query, source: 'query', headers, serialized, mode };
+        return { fqn, version, args: query, source: 'query', headers, serialized, classForm, mode };
     }
-    if (request.method === 'GET') return { fqn, version, args: query, source: 'query', headers, serialized, mode: 'call' };
+    if (request.method === 'GET') return { fqn, version, args: query, source: 'query', headers, serialized, classForm, mode: 'call' };
 
     const body = request.body;
     if (body === null || typeof body !== 'object' || Array.isArray(body)) return 'Request body must be a JSON object of arguments by parameter name';
     const isForm = (rawHeader(raw, 'content-type') ?? '').startsWith('application/x-www-form-urlencoded');
-    return { fqn, version, args: body as Record<string, unknown>, source: isForm ? 'query' : 'body', headers, serialized, mode: 'call' };
+    return { fqn, version, args: body as Record<string, unknown>, source: isForm ? 'query' : 'body', headers, serialized, classForm, mode: 'call' };
 }
 
 /** Whether a request's arguments (and answer) are in the serialized encoding: `?serialize=true` or `x-jitar-data-encoding: serialized`. */
 export function isSerialized(query: Record<string, unknown>, rawHeaders: readonly string[]): boolean
 {
     return query.serialize === 'true' || rawHeader(rawHeaders, 'x-jitar-data-encoding') === 'serialized';
+}
+
+/**
+ * The form of class instances a serialized answer is written in: the reference's for a caller that sent
+ * `x-jitar-data-encoding: serialized` (its clients and workers, and ours), else (`?serialize=true` alone,
+ * the seed's RPC page) the seed's.
+ */
+export function classFormOf(rawHeaders: readonly string[]): ClassForm
+{
+    return rawHeader(rawHeaders, 'x-jitar-data-encoding') === 'serialized' ? 'reference' : 'seed';
 }
 
 /** A header's value from Node's raw list (names as sent, values in order), `name` in lower case. */

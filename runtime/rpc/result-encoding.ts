@@ -7,6 +7,9 @@ export interface EncodedResult
     body: string;
 }
 
+/** Text with its charset, as the reference sends it: a client that assumes Latin-1 otherwise reads `Jöhn` wrong. */
+const TEXT = 'text/plain; charset=utf-8';
+
 /**
  * Encodes a procedure's result. Objects go out as JSON, in serialized form when the caller asked for it;
  * a BigInt becomes its decimal string instead of making JSON.stringify throw.
@@ -15,15 +18,15 @@ export function encodeResult(result: unknown, serialize: ((value: unknown) => un
 {
     switch (typeof result)
     {
-        case 'string': return { contentType: 'text/plain', jitarContentType: 'text/plain', body: result };
+        case 'string': return { contentType: TEXT, jitarContentType: 'text/plain', body: result };
         case 'bigint': return serialize === undefined
-            ? { contentType: 'text/plain', jitarContentType: 'text/plain', body: result.toString() }
+            ? { contentType: TEXT, jitarContentType: 'text/plain', body: result.toString() }
             : json(serialize(result));
-        case 'number': return { contentType: 'text/plain', jitarContentType: 'application/number', body: String(result) };
-        case 'boolean': return { contentType: 'text/plain', jitarContentType: 'application/boolean', body: String(result) };
-        case 'undefined': return { contentType: 'text/plain', jitarContentType: 'application/undefined', body: '' };
+        case 'number': return { contentType: TEXT, jitarContentType: 'application/number', body: String(result) };
+        case 'boolean': return { contentType: TEXT, jitarContentType: 'application/boolean', body: String(result) };
+        case 'undefined': return { contentType: TEXT, jitarContentType: 'application/undefined', body: '' };
         default:
-            if (result === null) return { contentType: 'text/plain', jitarContentType: 'application/null', body: '' };
+            if (result === null) return { contentType: TEXT, jitarContentType: 'application/null', body: '' };
             return json(serialize === undefined ? result : serialize(result));
     }
 }
@@ -34,7 +37,7 @@ export function encodeResult(result: unknown, serialize: ((value: unknown) => un
  */
 export function encodeFailure(error: Error, serialize: ((value: unknown) => unknown) | undefined): EncodedResult
 {
-    return serialize === undefined ? { contentType: 'text/plain', jitarContentType: 'text/plain', body: error.message } : encodeResult(error, serialize);
+    return serialize === undefined ? { contentType: TEXT, jitarContentType: 'text/plain', body: error.message } : encodeResult(error, serialize);
 }
 
 /** An answer as a service sends it: status, headers and body. */
@@ -52,6 +55,8 @@ export interface EncodedAnswer
  */
 export function encodeAnswer(status: number, result: unknown, headers: Record<string, string>, serialize: ((value: unknown) => unknown) | undefined): EncodedAnswer
 {
+    // As the reference sets it on every answer: a browser must not take a text result for HTML.
+    headers['x-content-type-options'] = 'nosniff';
     if (headers.location !== undefined) return { status: 302, headers, body: '' };
     if (status === 204) return { status: 204, headers, body: '' };
     const encoded = status >= 400 && result instanceof Error ? encodeFailure(result, serialize) : encodeResult(result, serialize);

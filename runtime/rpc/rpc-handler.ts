@@ -4,6 +4,7 @@ import type { Manifest, ProcedureManifest } from '../manifest.js';
 import { runChain, type Middleware } from '../middleware/middleware.js';
 import { Request, type RequestHeaders } from '../middleware/request.js';
 import { Response } from '../middleware/response.js';
+import type { ClassForm } from '../serialization/serializer.js';
 import type { ArgumentValidator } from './argument-validator.js';
 import { withDeadline } from './procedure-deadline.js';
 import { encodeAnswer, type EncodedAnswer } from './result-encoding.js';
@@ -23,6 +24,11 @@ export interface RpcCall
     headers: () => RequestHeaders;
     /** Arguments and result in serialized form (`?serialize=true` or `x-jitar-data-encoding: serialized`). */
     serialized: boolean;
+    /**
+     * The form of class instances in a serialized answer: the seed's for `?serialize=true` (its RPC page),
+     * else the reference's (`x-jitar-data-encoding`, as its clients and workers send). Default reference.
+     */
+    classForm?: ClassForm;
     /** `dry-run` checks the arguments and runs nothing; `preflight` only runs the middleware (CORS). */
     mode: 'call' | 'dry-run' | 'preflight';
 }
@@ -32,7 +38,7 @@ export type RpcAnswer = EncodedAnswer;
 /** Turns values into their serialized form and back; the serialization module implements it. */
 export interface ValueCodec
 {
-    serialize(value: unknown): unknown;
+    serialize(value: unknown, classForm?: ClassForm): unknown;
     deserialize(value: unknown): unknown;
 }
 
@@ -225,10 +231,8 @@ export class RpcHandler
     #answer(status: number, result: unknown, headers: Record<string, string>, call: RpcCall): RpcAnswer
     {
         if (status >= 500 && result instanceof Error && headers.location === undefined) this.#options.onServerError?.(result, call);
-        return encodeAnswer(status, result, headers, call.serialized ? this.#serialize : undefined);
+        return encodeAnswer(status, result, headers, call.serialized ? value => this.#options.codec.serialize(value, call.classForm) : undefined);
     }
-
-    readonly #serialize = (value: unknown): unknown => this.#options.codec.serialize(value);
 }
 
 /**

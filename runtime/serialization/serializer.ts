@@ -32,10 +32,20 @@ export interface SerializationOptions
     maxDepth?: number;
 }
 
+/**
+ * How class instances are written. `reference`: the reference runtime's current form, `{serialized, key,
+ * name: "class", args: {"0": …}, fields}`, the only one its workers, browser client and Vite plugin read.
+ * `seed`: the seed's form, `{serialized, name: <class>, source: <module>, args: […], fields}`, what the
+ * seed's RPC page reads. Both are read back.
+ */
+export type ClassForm = 'reference' | 'seed';
+
 export interface SerializeOptions extends SerializationOptions
 {
     /** Whether errors keep their stack (built-in errors and the `stack` field of registered ones). Default false: stacks stay in the process. */
     stacks?: boolean;
+    /** The form of class instances (default `reference`). */
+    classForm?: ClassForm;
 }
 
 export type DeserializeOptions = SerializationOptions;
@@ -100,6 +110,7 @@ class Serializer
     readonly #resolver: ClassResolver;
     readonly #maxDepth: number;
     readonly #stacks: boolean;
+    readonly #classForm: ClassForm;
     /** The containers being serialized, from the root down to the current one: a value among them is a cycle. */
     readonly #ancestors = new Set<object>();
 
@@ -108,6 +119,7 @@ class Serializer
         this.#resolver = resolver;
         this.#maxDepth = maxDepthOf(options);
         this.#stacks = options.stacks ?? false;
+        this.#classForm = options.classForm ?? 'reference';
     }
 
     fail(path: ValuePath, reason: string, cause?: unknown): never
@@ -290,14 +302,14 @@ class Serializer
             if (field !== undefined) define(fields, member.name, field);
         }
 
-        return {
-            serialized: true,
-            key: registered.key,
-            name: className(registered),
-            source: classSource(manifest),
-            args: args.map(arg => arg ?? null),
-            fields
-        };
+        if (this.#classForm === 'seed')
+        {
+            return { serialized: true, name: className(registered), source: classSource(manifest), args: args.map(arg => arg ?? null), fields };
+        }
+        // By position; a missing one stays out, so that the constructor's default applies there too.
+        const indexed: JsonObject = {};
+        args.forEach((arg, index) => { if (arg !== undefined) indexed[String(index)] = arg; });
+        return { serialized: true, key: registered.key, name: 'class', args: indexed, fields };
     }
 }
 

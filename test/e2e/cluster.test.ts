@@ -176,9 +176,10 @@ describe('a gateway with workers of two segments', () =>
 
         const serialized = await post(`${gateway.url}/rpc/front/order`, { name: 'ink', price: { serialized: true, name: 'BigInt', value: '7' }, quantity: 3 }, { 'x-jitar-data-encoding': 'serialized' });
         expect(serialized.status).toBe(200);
-        const reservation = JSON.parse(serialized.body) as { key: string; args: unknown[] };
-        expect(reservation.key).toBe('shared/Reservation');
-        expect(reservation.args[0]).toMatchObject({ key: 'shared/Item', args: ['ink', { serialized: true, name: 'BigInt', value: '7' }] });
+        // The encoding header asks for the reference's form: constructor arguments keyed by position.
+        const reservation = JSON.parse(serialized.body) as { key: string; name: string; args: Record<string, unknown> };
+        expect([reservation.key, reservation.name]).toEqual(['shared/Reservation', 'class']);
+        expect(reservation.args[0]).toMatchObject({ key: 'shared/Item', name: 'class', args: { 0: 'ink', 1: { serialized: true, name: 'BigInt', value: '7' } } });
         expect(reservation.args[1]).toBe(3);
     });
 

@@ -112,7 +112,7 @@ describe('middleware on a gateway', () =>
     {
         const before = await countedOn(guardedWorker);
         const refused = await call(`${guarded.url}/rpc/greet/count`);
-        expect([refused.status, refused.headers.get('content-type'), refused.body]).toEqual([401, 'text/plain', 'A bearer token is required']);
+        expect([refused.status, refused.headers.get('content-type'), refused.body]).toEqual([401, 'text/plain; charset=utf-8', 'A bearer token is required']);
         const banned = await call(`${guarded.url}/rpc/greet/count`, { headers: bearer('mallory') });
         expect([banned.status, banned.body]).toEqual([403, 'mallory is banned']);
         expect(await countedOn(guardedWorker)).toBe(before);

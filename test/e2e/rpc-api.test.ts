@@ -114,10 +114,13 @@ describe('the seed\'s example requests', () =>
         expect(await request('/rpc/person/getPerson?serialize=false')).toMatchObject({ status: 200, body: '{}' });
     });
 
-    test('a class result with the serializer describes the instance', async () =>
+    test('a class result with the serializer describes the instance, in the form its caller reads', async () =>
     {
+        // ?serialize=true is the seed's RPC page: the seed's form; the encoding header is the reference's clients: theirs.
         const answer = await request('/rpc/person/getPerson?serialize=true');
-        expect(JSON.parse(answer.body)).toEqual({ ...PERSON, key: 'domain/Person' });
+        expect(JSON.parse(answer.body)).toEqual(PERSON);
+        const reference = await request('/rpc/person/getPerson', { headers: { 'x-jitar-data-encoding': 'serialized' } });
+        expect(JSON.parse(reference.body)).toEqual({ serialized: true, key: 'domain/Person', name: 'class', args: { 0: 'John', 1: 42 }, fields: {} });
     });
 
     test('a NotFound subclass thrown by the procedure gives 404 and its message', async () =>
@@ -142,11 +145,11 @@ describe('the seed\'s example requests', () =>
 describe('results', () =>
 {
     test.each([
-        ['/rpc/domain/sayHello?name=A', 'text/plain', 'text/plain', 'Hello, A!'],
-        ['/rpc/math/add?first=1&second=2', 'text/plain', 'application/number', '3'],
-        ['/rpc/types/isTrue', 'text/plain', 'application/boolean', 'true'],
-        ['/rpc/types/nothing', 'text/plain', 'application/undefined', ''],
-        ['/rpc/types/nullish', 'text/plain', 'application/null', '']
+        ['/rpc/domain/sayHello?name=A', 'text/plain; charset=utf-8', 'text/plain', 'Hello, A!'],
+        ['/rpc/math/add?first=1&second=2', 'text/plain; charset=utf-8', 'application/number', '3'],
+        ['/rpc/types/isTrue', 'text/plain; charset=utf-8', 'application/boolean', 'true'],
+        ['/rpc/types/nothing', 'text/plain; charset=utf-8', 'application/undefined', ''],
+        ['/rpc/types/nullish', 'text/plain; charset=utf-8', 'application/null', '']
     ])('%s answers %s as %s', async (path, contentType, jitarType, body) =>
     {
         const answer = await request(path);

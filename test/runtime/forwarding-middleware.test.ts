@@ -196,7 +196,7 @@ describe('the answer', () =>
         const { forward, sent } = recorder(() => text('x'));
         const refusing = withMiddleware([middleware(async () => new Response(401, new Unauthorized('Who?')))], forward);
         const plain = await refusing('a/b', get('/rpc/a/b'));
-        expect([plain.status, plain.headers['content-type'], plain.body.toString()]).toEqual([401, 'text/plain', 'Who?']);
+        expect([plain.status, plain.headers['content-type'], plain.body.toString()]).toEqual([401, 'text/plain; charset=utf-8', 'Who?']);
         const serialized = await refusing('a/b', get('/rpc/a/b', ['x-jitar-data-encoding', 'serialized']));
         expect([serialized.status, serialized.headers['x-jitar-content-type'], JSON.parse(serialized.body.toString())])
             .toEqual([401, 'application/json', expect.objectContaining({ serialized: true, type: 'Unauthorized', message: 'Who?' })]);

@@ -127,9 +127,9 @@ function wire(value: unknown, options?: Parameters<typeof serialize>[2]): unknow
     return serialized === undefined ? undefined : JSON.parse(JSON.stringify(serialized)) as unknown;
 }
 
-function roundTrip<T>(value: T): T
+function roundTrip<T>(value: T, options?: Parameters<typeof serialize>[2]): T
 {
-    return deserialize(wire(value), resolver) as T;
+    return deserialize(wire(value, options), resolver) as T;
 }
 
 /** The InvalidSerialization that `action` throws. */
@@ -424,11 +424,13 @@ describe('built-in formats', () =>
 
 describe('class instances', () =>
 {
-    it('the seed\'s Person, with private fields and getters: the seed\'s form plus the key', () =>
+    it('the seed\'s Person, with private fields and getters: the reference\'s form, or the seed\'s when asked', () =>
     {
         const person = new Person('John', 42);
         expect(JSON.stringify(person)).toBe('{}');
-        expect(wire(person)).toEqual({ serialized: true, key: 'domain/Person', name: 'Person', source: 'domain/Person.js', args: ['John', 42], fields: {} });
+        expect(wire(person)).toEqual({ serialized: true, key: 'domain/Person', name: 'class', args: { 0: 'John', 1: 42 }, fields: {} });
+        expect(wire(person, { classForm: 'seed' })).toEqual({ serialized: true, name: 'Person', source: 'domain/Person.js', args: ['John', 42], fields: {} });
+        expect(roundTrip(person, { classForm: 'seed' })).toBeInstanceOf(Person);
 
         const back = roundTrip(person);
         expect(back).toBeInstanceOf(Person);
@@ -467,8 +469,8 @@ describe('class instances', () =>
         address.note = 'back door';
         address.tags = ['home'];
         expect(wire(address)).toEqual({
-            serialized: true, key: 'domain/Address', name: 'Address', source: 'domain/Address.js',
-            args: ['Main St 1', 'Utrecht', 'NL'], fields: { note: 'back door', tags: ['home'] }
+            serialized: true, key: 'domain/Address', name: 'class',
+            args: { 0: 'Main St 1', 1: 'Utrecht', 2: 'NL' }, fields: { note: 'back door', tags: ['home'] }
         });
         const back = roundTrip(address);
         expect(back).toBeInstanceOf(Address);
@@ -499,11 +501,11 @@ describe('class instances', () =>
     {
         const vip = new VipPerson('Vic', 50);
         vip.level = 2;
-        expect(wire(vip)).toEqual({ serialized: true, key: 'domain/VipPerson', name: 'VipPerson', source: 'domain/VipPerson.js', args: ['Vic', 50], fields: { level: 2 } });
+        expect(wire(vip)).toEqual({ serialized: true, key: 'domain/VipPerson', name: 'class', args: { 0: 'Vic', 1: 50 }, fields: { level: 2 } });
         expect(roundTrip(vip)).toBeInstanceOf(VipPerson);
 
         const employee = new Employee('Eve', 30);
-        expect(wire(employee)).toEqual({ serialized: true, key: 'domain/Person', name: 'Person', source: 'domain/Person.js', args: ['Eve', 30], fields: {} });
+        expect(wire(employee)).toEqual({ serialized: true, key: 'domain/Person', name: 'class', args: { 0: 'Eve', 1: 30 }, fields: {} });
         const back = roundTrip(employee);
         expect(back.constructor).toBe(Person);
         expect(back.name).toBe('Eve');
@@ -514,8 +516,8 @@ describe('class instances', () =>
         const error = new OutOfStock('No more chairs', 7);
         const serialized = wire(error) as Record<string, unknown>;
         expect(serialized).toEqual({
-            serialized: true, key: 'domain/OutOfStock', name: 'OutOfStock', source: 'domain/errors.js',
-            args: ['No more chairs', 7], fields: { name: 'OutOfStock' }
+            serialized: true, key: 'domain/OutOfStock', name: 'class',
+            args: { 0: 'No more chairs', 1: 7 }, fields: { name: 'OutOfStock' }
         });
         const back = roundTrip(error);
         expect(back).toBeInstanceOf(OutOfStock);
@@ -541,7 +543,10 @@ describe('class instances', () =>
         const address = new ShowcaseAddress('Main St 1', 'Utrecht');
         address.note = 'n';
         expect(serialize(address, showcase)).toEqual({
-            serialized: true, key: 'domain/Address', name: 'Address', source: 'domain/Address.js', args: ['Main St 1', 'Utrecht'], fields: { note: 'n' }
+            serialized: true, key: 'domain/Address', name: 'class', args: { 0: 'Main St 1', 1: 'Utrecht' }, fields: { note: 'n' }
+        });
+        expect(serialize(address, showcase, { classForm: 'seed' })).toEqual({
+            serialized: true, name: 'Address', source: 'domain/Address.js', args: ['Main St 1', 'Utrecht'], fields: { note: 'n' }
         });
         expect(through(address).format()).toBe('Main St 1, Utrecht');
         expect(through(new ShowcasePerson('John', 42)).name).toBe('John');
