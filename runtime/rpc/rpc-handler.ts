@@ -6,7 +6,7 @@ import { Request, type RequestHeaders } from '../middleware/request.js';
 import { Response } from '../middleware/response.js';
 import type { ClassForm } from '../serialization/serializer.js';
 import type { ArgumentValidator } from './argument-validator.js';
-import { withDeadline } from './procedure-deadline.js';
+import { ProcedureDeadlines } from './procedure-deadline.js';
 import { encodeAnswer, type EncodedAnswer } from './result-encoding.js';
 import { sameTrustKey } from './trust-key.js';
 import { compareVersions, parseVersion } from './versions.js';
@@ -71,6 +71,7 @@ export class RpcHandler
     readonly #runtime: ProcedureRuntime;
     readonly #validator: ArgumentValidator;
     readonly #options: RpcHandlerOptions;
+    readonly #deadlines: ProcedureDeadlines | undefined;
 
     constructor(manifest: Manifest, runtime: ProcedureRuntime, validator: ArgumentValidator, options: RpcHandlerOptions)
     {
@@ -86,6 +87,7 @@ export class RpcHandler
         this.#runtime = runtime;
         this.#validator = validator;
         this.#options = options;
+        this.#deadlines = options.procedureTimeout === undefined ? undefined : new ProcedureDeadlines(options.procedureTimeout);
     }
 
     /** The FQNs this process serves over RPC. */
@@ -167,9 +169,12 @@ export class RpcHandler
             const problem = this.#problem(procedure, args, call);
             if (problem !== undefined) return Promise.resolve(this.#answer(problem.status, problem.result, {}, call));
             // One promise step from the result to the answer: at this rate each step shows.
-            return this.#invoke(procedure, args, call.headers).then(
-                result => this.#answerOrFail(200, result, call),
-                (error: unknown) => this.#answerOrFail(statusOf(error), error, call));
+            const running = this.#invoke(procedure, args, call.headers);
+            const answered = (result: unknown): RpcAnswer => this.#answerOrFail(200, result, call);
+            const failed = (error: unknown): RpcAnswer => this.#answerOrFail(statusOf(error), error, call);
+            const deadlines = this.#deadlines;
+            if (deadlines === undefined) return running.then(answered, failed);
+            return new Promise(resolve => deadlines.watch(running, procedure.fqn, result => resolve(answered(result)), error => resolve(failed(error))));
         }
 
         // `*name` arguments override parameters on middleware's word (the user an auth middleware found,
@@ -196,17 +201,17 @@ export class RpcHandler
     {
         const problem = this.#problem(procedure, args, call);
         if (problem !== undefined) return Promise.resolve(problem);
-        return this.#invoke(procedure, args, headers)
+        const running = this.#invoke(procedure, args, headers);
+        return (this.#deadlines === undefined ? running : this.#deadlines.race(running, procedure.fqn))
             .then(result => new Response(200, result), (error: unknown) => new Response(statusOf(error), error));
     }
 
     #invoke(procedure: ProcedureManifest, args: Readonly<Record<string, unknown>>, headers: () => RequestHeaders): Promise<unknown>
     {
-        const { withHeaders, procedureTimeout } = this.#options;
-        const running = withHeaders === undefined
+        const { withHeaders } = this.#options;
+        return withHeaders === undefined
             ? this.#runtime.handle(procedure.fqn, procedure.version, args)
             : withHeaders(headers(), () => this.#runtime.handle(procedure.fqn, procedure.version, args));
-        return procedureTimeout === undefined ? running : withDeadline(running, procedure.fqn, procedureTimeout);
     }
 
     /** The answer, or the failure to make it (a result that cannot be serialized). */

@@ -4,7 +4,7 @@ import { Gateway, type GatewayOptions } from '../../runtime/cluster/gateway.js';
 import type { HttpAnswer, HttpRequest, Transport } from '../../runtime/cluster/http-client.js';
 import { WorkerRegistry } from '../../runtime/cluster/worker-registry.js';
 import { NoWorkerYet, ProcedureNotFound, ProcedureTimedOut, RemoteCallTimedOut, statusOf, WorkerUnavailable } from '../../runtime/errors.js';
-import { withDeadline } from '../../runtime/rpc/procedure-deadline.js';
+import { ProcedureDeadlines } from '../../runtime/rpc/procedure-deadline.js';
 
 /**
  * The statuses a gateway answers when no worker takes a call (503 for names a worker may yet come for,
@@ -91,15 +91,16 @@ describe('a procedure\'s deadline', () =>
 {
     it('passes results and failures on as they come', async () =>
     {
-        await expect(withDeadline(Promise.resolve(42), 'calls/quick', 1_000)).resolves.toBe(42);
-        await expect(withDeadline(Promise.reject(new Error('no')), 'calls/quick', 1_000)).rejects.toThrow('no');
+        const deadlines = new ProcedureDeadlines(1_000);
+        await expect(deadlines.race(Promise.resolve(42), 'calls/quick')).resolves.toBe(42);
+        await expect(deadlines.race(Promise.reject(new Error('no')), 'calls/quick')).rejects.toThrow('no');
     });
 
     it('answers 504 naming the procedure and the limit, and drops what the procedure settles to later', async () =>
     {
         let fail: (error: Error) => void = () => undefined;
         const late = new Promise<never>((_resolve, reject) => { fail = reject; });
-        const answer = withDeadline(late, 'calls/slow', 20);
+        const answer = new ProcedureDeadlines(20).race(late, 'calls/slow');
         await expect(answer).rejects.toThrow(new ProcedureTimedOut('calls/slow', 20));
         await expect(answer).rejects.toThrow('Procedure \'calls/slow\' did not return within 20 ms (the service\'s requestTimeout); its answer is abandoned');
         expect(statusOf(await answer.catch((error: unknown) => error))).toBe(504);
