@@ -114,7 +114,8 @@ async function findAnn(url: string): Promise<unknown>
     return answer.json();
 }
 
-const ANN = { serialized: true, key: 'domain/Person', name: 'Person', source: 'domain/Person.js', args: ['Ann', 30], fields: {} };
+/** `?serialize=true` answers in the seed's form. */
+const ANN = { serialized: true, name: 'Person', source: 'domain/Person.js', args: ['Ann', 30], fields: {} };
 
 test('in this clone, npx jitar runs the clone\'s own jitar, not the registry\'s package of that name', () =>
 {

@@ -63,32 +63,51 @@ export function containerForm(type: 'Map' | 'Set', keys: OpenApiSchema, items: O
 }
 
 /**
- * An instance of a registered class in the seed's form, which jitar writes (with `key` beside it) and
- * reads: constructor arguments by position, read back from the members of the same names, and the
- * other public writable members as `fields`. The manifest knows their names, not their types.
+ * An instance of a registered class, in either form jitar reads: the seed's (answers to `?serialize=true`)
+ * or the reference runtime's current one (answers to `x-jitar-data-encoding: serialized`). Constructor
+ * arguments are by position, read back from the members of the same names, and the other public writable
+ * members are `fields`. The manifest knows their names, not their types.
  */
 export function classForm(item: ClassManifest): OpenApiSchema
 {
     const name = item.exportName === 'default' ? item.key.slice(item.key.lastIndexOf('/') + 1) : item.exportName;
     const fields = item.members.filter(member => member.writable && !item.constructorParameters.includes(member.name));
-    return {
+    const fieldsSchema: OpenApiSchema = {
         type: 'object',
-        description: `An instance of class ${item.key} (src ${item.file}), serialized: constructor arguments (${item.constructorParameters.join(', ') || 'none'}) by position, other public fields by name.`,
-        properties: {
-            ...marker(name),
-            key: { const: item.key },
-            source: { const: classSource(item) },
-            args: {
-                type: 'array',
-                prefixItems: item.constructorParameters.map(parameter => ({ description: parameter })),
-                maxItems: item.constructorParameters.length
-            },
-            fields: {
+        properties: Object.fromEntries(fields.map(member => [member.name, {}])),
+        additionalProperties: false
+    };
+    const parameters = item.constructorParameters;
+    const described = `An instance of class ${item.key} (src ${item.file}), serialized: constructor arguments (${parameters.join(', ') || 'none'}) by position, other public fields by name`;
+    return {
+        anyOf: [
+            {
                 type: 'object',
-                properties: Object.fromEntries(fields.map(member => [member.name, {}])),
-                additionalProperties: false
+                description: `${described}; the seed's form.`,
+                properties: {
+                    ...marker(name),
+                    key: { const: item.key },
+                    source: { const: classSource(item) },
+                    args: { type: 'array', prefixItems: parameters.map(parameter => ({ description: parameter })), maxItems: parameters.length },
+                    fields: fieldsSchema
+                },
+                required: ['serialized', 'name', 'source', 'args']
+            },
+            {
+                type: 'object',
+                description: `${described}; the reference runtime's form, arguments keyed by position.`,
+                properties: {
+                    ...marker('class'),
+                    key: { const: item.key },
+                    args: {
+                        type: 'object',
+                        properties: Object.fromEntries(parameters.map((parameter, index) => [String(index), { description: parameter }])),
+                        additionalProperties: false
+                    },
+                    fields: fieldsSchema
+                },
+                required: ['serialized', 'name', 'key', 'args']
             }
-        },
-        required: ['serialized', 'name', 'source', 'args']
+        ]
     };
 }
