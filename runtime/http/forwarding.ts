@@ -141,15 +141,19 @@ export function answerHeaders(answered: HttpAnswer['headers'], closing: boolean)
 
 function sendRaw(response: ServerResponse, answer: HttpAnswer | ChannelAnswer, closing: boolean): void
 {
+    const headers = answerHeaders(answer.headers, closing);
+    // The whole body is at hand: its length is sent, as a standalone does, rather than chunks (an answer
+    // without a body, a 204 preflight, says none).
+    if (answer.status !== 204 && answer.status !== 304) headers['content-length'] = String(typeof answer.body === 'string' ? Buffer.byteLength(answer.body) : answer.body.length);
     try
     {
-        response.writeHead(answer.status, answerHeaders(answer.headers, closing));
+        response.writeHead(answer.status, headers);
     }
     catch (error)
     {
         // Transports check what peers answer; should anything still get past them, it fails this call
         // alone: thrown here, inside a promise's callback, it would end the process.
-        response.writeHead(502, { 'content-type': 'text/plain; charset=utf-8', 'x-jitar-content-type': 'text/plain' });
+        response.writeHead(502, { 'content-type': 'text/plain; charset=utf-8', 'x-jitar-content-type': 'text/plain', 'x-content-type-options': 'nosniff' });
         response.end(`The answer could not be passed on: ${error instanceof Error ? error.message : String(error)}`);
         return;
     }
@@ -195,5 +199,5 @@ const isList = (headers: readonly string[] | Readonly<Record<string, string | st
 function rpcErrorAnswer(error: unknown, rawHeaders: readonly string[], path: string): ChannelAnswer
 {
     const encoded = encodeFailure(error instanceof Error ? error : new Error(String(error)), wantsSerialized(rawHeaders, path) ? serializeBuiltIns : undefined);
-    return { status: statusOf(error), headers: { 'content-type': encoded.contentType, 'x-jitar-content-type': encoded.jitarContentType }, body: encoded.body };
+    return { status: statusOf(error), headers: { 'content-type': encoded.contentType, 'x-jitar-content-type': encoded.jitarContentType, 'x-content-type-options': 'nosniff' }, body: encoded.body };
 }

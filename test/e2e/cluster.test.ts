@@ -169,6 +169,16 @@ describe('a gateway with workers of two segments', () =>
         expect(body).toBe('Procedure \'stock/nothing\' not found');
     });
 
+    it('answers through the gateway with a Content-Length, as the worker does, and its own errors with nosniff', async () =>
+    {
+        const through = await fetch(`${gateway.url}/rpc/stock/echo?text=hello`);
+        expect([through.status, through.headers.get('content-length'), through.headers.get('transfer-encoding'), await through.text()]).toEqual([200, '5', null, 'hello']);
+        const direct = await fetch(`${stock[0].url}/rpc/stock/echo?text=hello`);
+        expect([direct.headers.get('content-length'), direct.headers.get('x-content-type-options')]).toEqual(['5', through.headers.get('x-content-type-options')]);
+        const missing = await fetch(`${gateway.url}/rpc/stock/nothing`);
+        expect([missing.status, missing.headers.get('x-content-type-options'), missing.headers.get('content-length')]).toEqual([404, 'nosniff', String((await missing.text()).length)]);
+    });
+
     it('passes registered classes, Dates, Maps and BigInts between segments both ways', async () =>
     {
         const { status, body } = await post(`${gateway.url}/rpc/front/orderSummary`, { name: 'pen', quantity: 2 });
