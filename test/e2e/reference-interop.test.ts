@@ -73,6 +73,32 @@ const start = async (process: Promise<JitarProcess>): Promise<JitarProcess> =>
     return running;
 };
 
+/** Whether a standalone rebuilds a serialized Person it is sent (the procedure answers 200 only for a real one). */
+async function rebuildsPerson(url: string): Promise<boolean>
+{
+    const person = JSON.stringify({ person: { serialized: true, key: 'domain/Person', name: 'class', args: { 0: 'Ann', 1: 3 }, fields: {} } });
+    const answer = await fetch(`${url}/rpc/ours/older`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-jitar-data-encoding': 'serialized' }, body: person });
+    return answer.status === 200;
+}
+
+/**
+ * A reference standalone that rebuilds classes. Some of its processes never do (every serialized Person
+ * reaches the procedure as something else, a TypeError there, seen in about one start of three on a loaded
+ * machine): a fault of the reference's start, not what these tests compare, so such a process is stopped
+ * and another started, three times at most.
+ */
+async function referenceStandalone(): Promise<JitarProcess>
+{
+    for (let attempt = 1; ; attempt++)
+    {
+        const reference = await start(startReference(theirs.root, 'services/standalone.json'));
+        const ready = await waitUntil(() => rebuildsPerson(reference.url), 'the reference standalone to rebuild a Person', 5_000).then(() => true, () => false);
+        if (ready) return reference;
+        await reference.stop();
+        if (attempt === 3) throw new Error('three reference standalones in a row never rebuilt a serialized Person');
+    }
+}
+
 beforeAll(() =>
 {
     ours = prepareApp('interop');
@@ -154,7 +180,8 @@ describe('our gateway with their worker', () =>
 
         await worker.stop();
         expect(await workersOf(gateway.url)).toEqual([]);
-        expect((await text(`${gateway.url}/rpc/theirs/shout?text=hi`)).status).toBe(404);
+        // Our build lists theirs/shout (our segments call it), so with no worker left it is 503 "not yet", not 404.
+        expect(await text(`${gateway.url}/rpc/theirs/shout?text=hi`)).toMatchObject({ status: 503, body: 'No worker serves \'theirs/shout\' yet; try again' });
     });
 
     it('carries calls between their worker and ours, both ways, with a class instance and a custom error arriving as themselves', async () =>
@@ -186,7 +213,7 @@ describe('a reference standalone and ours, side by side', () =>
 
     it('answers the same requests with the same status, body and headers', async () =>
     {
-        const reference = await start(startReference(theirs.root, 'services/standalone.json'));
+        const reference = await referenceStandalone();
         const standalone = await start(startJitar(ours.root, 'services/standalone.json'));
 
         const requests: [string, RequestInit?][] = [
@@ -214,7 +241,7 @@ describe('each side\'s client against the other side\'s standalone', () =>
 {
     it('jitar/client calls their standalone: a Person and an InvalidAge come back as their classes', async () =>
     {
-        const reference = await start(startReference(theirs.root, 'services/standalone.json'));
+        const reference = await referenceStandalone();
         const lib = fileURLToPath(new URL('../../lib/', import.meta.url));
         const client = await import(pathToFileURL(join(lib, 'runtime/client/index.js')).href) as typeof ClientModule;
         const manifest = JSON.parse(readFileSync(join(ours.root, 'dist/.jitar/manifest.json'), 'utf8')) as Manifest;
