@@ -8,7 +8,7 @@ import type { DisplayPaths } from '../config/display-paths.js';
 import { Codes, type DiagnosticBag } from '../diagnostics.js';
 import { classKeysOf } from './entry-source.js';
 import { moduleOf } from '../analysis/modules.js';
-import type { ImportPlanner } from './import-planner.js';
+import type { ImportPlanner, SpecifierPlan } from './import-planner.js';
 
 /**
  * What the import rule cannot fix by itself, found before anything is emitted: values other than
@@ -24,14 +24,8 @@ export function checkImports(project: Project, planner: ImportPlanner, checker: 
         if (importerFile === undefined) continue;
         const importer = moduleOf(importerFile);
 
-        for (const statement of sourceFile.statements)
+        for (const { names, specifier, plan } of proxiedImports(sourceFile, planner))
         {
-            const names = importedNames(statement);
-            if (names === undefined) continue;
-            const specifier = (statement as ts.ImportDeclaration | ts.ExportDeclaration).moduleSpecifier as ts.Expression;
-            const plan = planner.plan(sourceFile, specifier);
-            if (plan?.proxied !== true) continue;
-
             const procedures = planner.segments.proceduresOf(plan.module);
             const holders = [...planner.segments.holdersOf(plan.module)];
             const importerHolders = [...planner.segments.holdersOf(importer)];
@@ -82,6 +76,19 @@ export interface ImportedName
 }
 
 /** The names an import or re-export takes by value; undefined for other statements and type-only ones. */
+/** The import and export-from statements of a file that the plan turns into proxies, with their names. */
+export function* proxiedImports(sourceFile: ts.SourceFile, planner: ImportPlanner): Generator<{ names: ImportedName[]; specifier: ts.Expression; plan: SpecifierPlan }>
+{
+    for (const statement of sourceFile.statements)
+    {
+        const names = importedNames(statement);
+        if (names === undefined) continue;
+        const specifier = (statement as ts.ImportDeclaration | ts.ExportDeclaration).moduleSpecifier as ts.Expression;
+        const plan = planner.plan(sourceFile, specifier);
+        if (plan?.proxied === true) yield { names, specifier, plan };
+    }
+}
+
 export function importedNames(statement: ts.Statement): ImportedName[] | undefined
 {
     if (ts.isImportDeclaration(statement))

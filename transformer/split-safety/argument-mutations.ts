@@ -4,7 +4,7 @@ import type { ProcedureManifest } from '../../runtime/manifest.js';
 import { locationOf } from '../analysis/locations.js';
 import type { DisplayPaths } from '../config/display-paths.js';
 import { Codes, type DiagnosticBag } from '../diagnostics.js';
-import { importedNames } from '../emit/import-check.js';
+import { proxiedImports } from '../emit/import-check.js';
 import type { ImportPlanner } from '../emit/import-planner.js';
 import type { AppFile } from './app-files.js';
 import { implementationOf } from './implementations.js';
@@ -59,13 +59,8 @@ function proxiedProcedures(files: readonly AppFile[], planner: ImportPlanner): P
     const found = new Map<ProcedureManifest, Set<string>>();
     for (const { module, sourceFile } of files)
     {
-        for (const statement of sourceFile.statements)
+        for (const { names, plan } of proxiedImports(sourceFile, planner))
         {
-            const names = importedNames(statement);
-            if (names === undefined) continue;
-            const specifier = (statement as ts.ImportDeclaration | ts.ExportDeclaration).moduleSpecifier as ts.Expression;
-            const plan = planner.plan(sourceFile, specifier);
-            if (plan?.proxied !== true) continue;
             for (const { exportName } of names)
             {
                 const procedure = planner.segments.proceduresOf(plan.module).get(exportName);
