@@ -17,6 +17,9 @@ Options:
   --against <path>    compare the public and protected procedures with a previous build (its folder or
                       manifest): list the changes, and fail on a breaking change that kept its version
   --json              with --against: print the changes as JSON (for CI) instead of the summary
+  --watch             build, then build again on every change of the sources, segment files, resources,
+                      jitar.json or tsconfig: only what the change touches is checked and emitted, and
+                      errors leave the last good build in place (for apps served by a server of their own)
   --verbose           list every procedure and class per segment
   --version           print the version
   --help              print this help`;
@@ -30,6 +33,7 @@ const COMPILE = {
         'manifest-only': { type: 'boolean' },
         against: { type: 'string' },
         json: { type: 'boolean' },
+        watch: { type: 'boolean' },
         verbose: { type: 'boolean' },
         version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }
@@ -55,19 +59,35 @@ if (values.json === true && values.against === undefined)
     process.exit(1);
 }
 
-const result = build({ config: values.config, project: values.project, emit: values['manifest-only'] !== true, against: values.against });
-
-if (result.changes !== undefined && values.json === true) console.log(JSON.stringify({ against: values.against, changes: result.changes }, null, 2));
-else if (result.changes !== undefined) for (const line of formatChanges(result.changes, values.against ?? '')) console.log(line);
-for (const diagnostic of result.diagnostics) console.error(formatDiagnostic(diagnostic));
-
-const errors = result.diagnostics.filter(diagnostic => diagnostic.severity === 'error').length;
-if (errors > 0)
+if (values.watch === true)
 {
-    console.error(`\nFound ${errors} error${errors === 1 ? '' : 's'}. Nothing written.`);
-    process.exit(1);
+    const conflict = (['manifest-only', 'against', 'json'] as const).find(option => values[option] !== undefined);
+    if (conflict !== undefined)
+    {
+        console.error(`--watch emits on every change; --${conflict} is for single builds. Leave one out.\n\n${USAGE}`);
+        process.exit(1);
+    }
+    const { watchCompile } = await import('./compile-watch.js');
+    await watchCompile({ config: values.config, project: values.project, verbose: values.verbose === true });
 }
+else compileOnce();
 
-if (values.json === true) process.exit(0);
-for (const line of summarize(result.manifest, values.verbose === true)) console.log(line);
-console.log(`written to ${result.paths.display(result.config.target)}/ (manifest: .jitar/manifest.json)`);
+function compileOnce(): void
+{
+    const result = build({ config: values.config, project: values.project, emit: values['manifest-only'] !== true, against: values.against });
+
+    if (result.changes !== undefined && values.json === true) console.log(JSON.stringify({ against: values.against, changes: result.changes }, null, 2));
+    else if (result.changes !== undefined) for (const line of formatChanges(result.changes, values.against ?? '')) console.log(line);
+    for (const diagnostic of result.diagnostics) console.error(formatDiagnostic(diagnostic));
+
+    const errors = result.diagnostics.filter(diagnostic => diagnostic.severity === 'error').length;
+    if (errors > 0)
+    {
+        console.error(`\nFound ${errors} error${errors === 1 ? '' : 's'}. Nothing written.`);
+        process.exit(1);
+    }
+
+    if (values.json === true) process.exit(0);
+    for (const line of summarize(result.manifest, values.verbose === true)) console.log(line);
+    console.log(`written to ${result.paths.display(result.config.target)}/ (manifest: .jitar/manifest.json)`);
+}

@@ -40,8 +40,12 @@ export interface AnalysisResult
 
 const PACKAGE_VERSION = packageVersion();
 
-/** Reads the app's configuration and sources and describes every segmented procedure and class. */
-export function analyse(options: AnalyseOptions = {}): AnalysisResult
+/**
+ * Reads the app's configuration and sources and describes every segmented procedure and class.
+ * `reuse`: a project of an earlier analysis whose changed files were refreshed (a watching build), so
+ * that only those are parsed again.
+ */
+export function analyse(options: AnalyseOptions = {}, reuse?: Project): AnalysisResult
 {
     const cwd = options.cwd ?? process.cwd();
     const paths = new DisplayPaths(cwd);
@@ -64,7 +68,7 @@ export function analyse(options: AnalyseOptions = {}): AnalysisResult
 
     const segmentFiles = readSegmentFiles(config.segments, paths, diagnostics);
 
-    const project = createProject(config, options.project, cwd, paths, diagnostics);
+    const project = reuse ?? createProject(config, options.project, cwd, paths, diagnostics);
     const checker = project.getTypeChecker().compilerObject;
     const classes = new ClassRegistry(checker, config.source, paths);
     const schemas = new SchemaGenerator({

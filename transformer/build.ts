@@ -18,6 +18,7 @@ import { surfaceChanges, type SurfaceChange } from './contracts/surface-changes.
 import { checkSplitSafety } from './split-safety/split-safety.js';
 import { appInfo, writeOpenApi } from './openapi-writer.js';
 import { OPENAPI_PATH } from '../runtime/services/openapi-file.js';
+import type { Manifest } from '../runtime/manifest.js';
 import type { DisplayPaths } from './config/display-paths.js';
 
 export interface BuildOptions extends AnalyseOptions
@@ -51,24 +52,47 @@ export function build(options: BuildOptions = {}): BuildResult
     if (analysis.hasErrors || project === undefined) return finish([]);
     if (options.against !== undefined) changes = checkAgainst(resolve(options.cwd ?? process.cwd(), options.against), analysis, diagnostics);
 
-    const checker = project.getTypeChecker().compilerObject;
-    const planner = new ImportPlanner(bridge(ts), bridge(checker), config.source, new SegmentMap(manifest));
-    checkImports(project, planner, checker, paths, diagnostics);
-    checkClassModules(manifest, planner, config.source, paths, diagnostics);
-    checkSplitSafety(manifest, project, planner, checker, paths, diagnostics);
+    const planner = checkProgram(project, manifest, config.source, paths, diagnostics);
     if (options.emit !== false) diagnostics.add(...typeScriptDiagnostics(project, paths));
     if (diagnostics.hasErrors) return finish([]);
 
     const written = writeGenerated(analysis, planner.segments);
     if (options.emit !== false)
     {
-        const emitted = project.emitSync({ customTransformers: { before: [bridge<ts.TransformerFactory<ts.SourceFile>>(createImportRewriter(bridge(ts), planner))] } });
-        diagnostics.add(...emitted.getDiagnostics().map(diagnostic => convert(diagnostic.compilerObject, paths)).filter(isDefined));
+        const emitted = project.emitSync({ customTransformers: importRewriting(planner) });
+        diagnostics.add(...emitted.getDiagnostics().map(diagnostic => convertDiagnostic(diagnostic.compilerObject, paths)).filter(isDefined));
     }
     return finish(written);
 }
 
-function writeGenerated({ manifest, config }: AnalysisResult, segments: SegmentMap): string[]
+/**
+ * The checks after analysis that look at the whole program (imports across segments, modules of classes,
+ * split safety); the planner they build is the one the emit rewrites imports with.
+ */
+export function checkProgram(project: Project, manifest: Manifest, sourceRoot: string, paths: DisplayPaths, diagnostics: DiagnosticBag): ImportPlanner
+{
+    const checker = project.getTypeChecker().compilerObject;
+    const planner = importPlanner(project, manifest, sourceRoot);
+    checkImports(project, planner, checker, paths, diagnostics);
+    checkClassModules(manifest, planner, sourceRoot, paths, diagnostics);
+    checkSplitSafety(manifest, project, planner, checker, paths, diagnostics);
+    return planner;
+}
+
+/** The planner of the emit's import rule, over the project's current program. */
+export function importPlanner(project: Project, manifest: Manifest, sourceRoot: string): ImportPlanner
+{
+    return new ImportPlanner(bridge(ts), bridge(project.getTypeChecker().compilerObject), sourceRoot, new SegmentMap(manifest));
+}
+
+/** The custom transformers of an emit: cross-segment imports swapped for proxies, as the planner says. */
+export function importRewriting(planner: ImportPlanner): ts.CustomTransformers
+{
+    return { before: [bridge<ts.TransformerFactory<ts.SourceFile>>(createImportRewriter(bridge(ts), planner))] };
+}
+
+/** The manifest, OpenAPI document and generated modules (proxies, segment entries); their paths relative to the target. */
+export function writeGenerated({ manifest, config }: Pick<AnalysisResult, 'manifest' | 'config'>, segments: SegmentMap): string[]
 {
     const files = new Map<string, string>();
     files.set(CALL_MODULE, callModuleSource());
@@ -116,11 +140,12 @@ function typeScriptDiagnostics(project: Project, paths: DisplayPaths): Diagnosti
 {
     const program = project.getProgram().compilerObject;
     return [...program.getConfigFileParsingDiagnostics(), ...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics(), ...program.getSyntacticDiagnostics(), ...program.getSemanticDiagnostics()]
-        .map(diagnostic => convert(diagnostic, paths))
+        .map(diagnostic => convertDiagnostic(diagnostic, paths))
         .filter(isDefined);
 }
 
-function convert(diagnostic: ts.Diagnostic, paths: DisplayPaths): Diagnostic | undefined
+/** A diagnostic of TypeScript's as ours (tsc's file:line:col); undefined for suggestions and messages. */
+export function convertDiagnostic(diagnostic: ts.Diagnostic, paths: DisplayPaths): Diagnostic | undefined
 {
     if (diagnostic.category !== ts.DiagnosticCategory.Error && diagnostic.category !== ts.DiagnosticCategory.Warning) return undefined;
     const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ');

@@ -1,0 +1,89 @@
+import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+
+export interface WatchTargets
+{
+    /** Folders watched with everything below them (node_modules left out). */
+    folders: readonly string[];
+    /** Single files, watched through their folder: editors that save by renaming replace the file itself. */
+    files: readonly string[];
+}
+
+export interface FileWatcher
+{
+    close(): void;
+}
+
+/**
+ * How long a batch waits for more events after the last one: an editor's save is a burst of events within
+ * a few milliseconds (write, rename, attribute change). TypeScript's watch waits 250 ms; a dev loop that
+ * answers within a few hundred milliseconds cannot.
+ */
+const SETTLE = 15;
+
+/**
+ * Calls `onChange` with the absolute paths that changed (created, written, renamed or removed), batched:
+ * one call per burst of events. Folders that do not exist yet are watched from the nearest one that does.
+ */
+export function watchFiles(targets: WatchTargets, onChange: (paths: string[]) => void): FileWatcher
+{
+    const pending = new Set<string>();
+    let timer: NodeJS.Timeout | undefined;
+    const watchers: FSWatcher[] = [];
+    const files = new Set(targets.files.map(file => resolve(file)));
+    const folders = targets.folders.map(folder => resolve(folder));
+    const watched = new Set(folders.filter(folder => existsSync(folder)));
+
+    const flush = (): void =>
+    {
+        timer = undefined;
+        const paths = [...pending];
+        pending.clear();
+        if (paths.length > 0) onChange(paths);
+    };
+    const note = (path: string): void =>
+    {
+        if (path.split(/[\\/]/).includes('node_modules')) return;
+        pending.add(path);
+        if (timer !== undefined) clearTimeout(timer);
+        timer = setTimeout(flush, SETTLE);
+    };
+
+    const watchFolder = (folder: string): void =>
+    {
+        watchers.push(watch(folder, { recursive: true }, (_event, name) => { if (name !== null) note(join(folder, name.toString())); }));
+    };
+    // Single files, and folders that do not exist yet, through the folder they are in: a missing folder is
+    // watched from when it appears.
+    const byParent = new Map<string, Set<string>>();
+    for (const path of [...files, ...folders.filter(folder => !existsSync(folder))])
+    {
+        const names = byParent.get(dirname(path)) ?? new Set<string>();
+        names.add(basename(path));
+        byParent.set(dirname(path), names);
+    }
+    for (const folder of folders) if (existsSync(folder)) watchFolder(folder);
+    for (const [parent, names] of byParent)
+    {
+        if (!existsSync(parent)) continue;
+        watchers.push(watch(parent, (_event, name) =>
+        {
+            if (name === null || !names.has(name.toString())) return;
+            const path = join(parent, name.toString());
+            if (folders.includes(path) && existsSync(path) && !watched.has(path))
+            {
+                watched.add(path);
+                watchFolder(path);
+            }
+            note(path);
+        }));
+    }
+
+    return {
+        close: () =>
+        {
+            if (timer !== undefined) clearTimeout(timer);
+            for (const watcher of watchers) watcher.close();
+        }
+    };
+}
