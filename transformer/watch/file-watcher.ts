@@ -1,4 +1,4 @@
-import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, readdirSync, statSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
 export interface WatchTargets
@@ -8,6 +8,18 @@ export interface WatchTargets
     /** Single files, watched through their folder: editors that save by renaming replace the file itself. */
     files: readonly string[];
 }
+
+const isFolder = (path: string): boolean =>
+{
+    try
+    {
+        return statSync(path).isDirectory();
+    }
+    catch
+    {
+        return false;
+    }
+};
 
 export interface FileWatcher
 {
@@ -23,7 +35,7 @@ const SETTLE = 15;
 
 /**
  * Calls `onChange` with the absolute paths that changed (created, written, renamed or removed), batched:
- * one call per burst of events. Folders that do not exist yet are watched from the nearest one that does.
+ * one call per burst of events. Folders that do not exist yet are watched from when they appear.
  */
 export function watchFiles(targets: WatchTargets, onChange: (paths: string[]) => void): FileWatcher
 {
@@ -33,6 +45,7 @@ export function watchFiles(targets: WatchTargets, onChange: (paths: string[]) =>
     const files = new Set(targets.files.map(file => resolve(file)));
     const folders = targets.folders.map(folder => resolve(folder));
     const watched = new Set(folders.filter(folder => existsSync(folder)));
+    const folderWatchers = new Set<string>();
 
     const flush = (): void =>
     {
@@ -49,9 +62,30 @@ export function watchFiles(targets: WatchTargets, onChange: (paths: string[]) =>
         timer = setTimeout(flush, SETTLE);
     };
 
+    // One watcher per folder, not fs.watch's recursive mode: on Linux, Node 20 emulates that by watching
+    // files, and loses a file that an editor (or sed -i) replaces by renaming a new one over it.
     const watchFolder = (folder: string): void =>
     {
-        watchers.push(watch(folder, { recursive: true }, (_event, name) => { if (name !== null) note(join(folder, name.toString())); }));
+        if (folderWatchers.has(folder)) return;
+        folderWatchers.add(folder);
+        const watcher = watch(folder, (_event, name) =>
+        {
+            if (name === null) return;
+            const path = join(folder, name.toString());
+            if (!folderWatchers.has(path) && isFolder(path) && basename(path) !== 'node_modules') watchTree(path);
+            note(path);
+        });
+        // A folder that is removed ends its watcher; its removal was noted by its parent's.
+        watcher.on('error', () => { watcher.close(); folderWatchers.delete(folder); });
+        watchers.push(watcher);
+    };
+    const watchTree = (folder: string): void =>
+    {
+        watchFolder(folder);
+        for (const entry of readdirSync(folder, { withFileTypes: true }))
+        {
+            if (entry.isDirectory() && entry.name !== 'node_modules') watchTree(join(folder, entry.name));
+        }
     };
     // Single files, and folders that do not exist yet, through the folder they are in: a missing folder is
     // watched from when it appears.
@@ -62,7 +96,7 @@ export function watchFiles(targets: WatchTargets, onChange: (paths: string[]) =>
         names.add(basename(path));
         byParent.set(dirname(path), names);
     }
-    for (const folder of folders) if (existsSync(folder)) watchFolder(folder);
+    for (const folder of folders) if (existsSync(folder)) watchTree(folder);
     for (const [parent, names] of byParent)
     {
         if (!existsSync(parent)) continue;
@@ -73,7 +107,7 @@ export function watchFiles(targets: WatchTargets, onChange: (paths: string[]) =>
             if (folders.includes(path) && existsSync(path) && !watched.has(path))
             {
                 watched.add(path);
-                watchFolder(path);
+                watchTree(path);
             }
             note(path);
         }));

@@ -7,8 +7,8 @@ import type { Manifest } from '../../runtime/manifest.js';
 import { analyse, type AnalyseOptions } from '../analyse.js';
 import { appModule } from '../analysis/modules.js';
 import { checkProgram, convertDiagnostic, importPlanner, importRewriting, writeGenerated } from '../build.js';
-import { isInside, type DisplayPaths } from '../config/display-paths.js';
-import type { JitarConfig } from '../config/jitar-config.js';
+import { DisplayPaths, isInside } from '../config/display-paths.js';
+import { readJitarConfig, type JitarConfig } from '../config/jitar-config.js';
 import { DiagnosticBag, type Diagnostic } from '../diagnostics.js';
 import type { ImportPlanner } from '../emit/import-planner.js';
 import { outputFile } from '../emit/output-paths.js';
@@ -71,6 +71,9 @@ export class IncrementalBuild
     {
         this.#options = options;
         this.#cwd = options.cwd ?? process.cwd();
+        // The folders are known before the first build, so that changes during it are not missed.
+        const paths = new DisplayPaths(this.#cwd);
+        this.#config = readJitarConfig(options.config, this.#cwd, paths, new DiagnosticBag());
     }
 
     /** The files and folders whose changes matter: the source, segments and resources folders, jitar.json, tsconfig. */

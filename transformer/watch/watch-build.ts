@@ -26,10 +26,7 @@ export interface WatchingBuild
 export async function watchBuild(options: WatchBuildOptions): Promise<WatchingBuild>
 {
     const build = new IncrementalBuild(options);
-    const first = build.start();
-    await options.onRound(first, [], build);
-
-    let running = false;
+    let running = true;
     let waiting: string[] = [];
     const run = async (): Promise<void> =>
     {
@@ -66,7 +63,11 @@ export async function watchBuild(options: WatchBuildOptions): Promise<WatchingBu
             if (!running) void run();
         });
     }
+    // Watching starts before the first build: what changes while it runs makes the next round.
     watchAgain();
+    const first = build.start();
+    await options.onRound(first, [], build);
+    void run();
     return { build, first, close: () => watcher?.close() };
 }
 
