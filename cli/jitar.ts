@@ -11,6 +11,7 @@ import { startBanner } from './start-banner.js';
 const USAGE = `Usage: jitar <command> [options]
 
 Commands:
+  dev        build, serve the whole app in one process, and serve each change as it is saved
   start      start one process of the app, as its service file says
   init       write a starter app into a new folder
   version    print the version of jitar
@@ -40,6 +41,40 @@ Options:
         'log-format': { type: 'string' },
         'env-file': { type: 'string' },
         'http-body-limit': { type: 'string' },
+        help: { type: 'boolean', short: 'h' }
+    }
+} as const satisfies Command;
+
+const DEV = {
+    name: 'jitar dev',
+    usage: `Usage: jitar dev [options]
+
+Builds the app, serves every segment in one standalone (and the page through Vite's dev server when the
+app has a Vite configuration, /rpc forwarded to the standalone), and watches the sources, segment files,
+resources and service file. On a change only what it touches is checked and emitted, and the standalone
+serves the new code without a restart. A change with errors prints them and the last good build keeps
+serving. Stops on SIGINT or SIGTERM.
+
+Options:
+  --service=<file>          the app's standalone service file whose settings to keep
+                            (default: services/standalone.json when there is one)
+  --port=<port>             the port to serve on instead of the service file's
+  --vite-port=<port>        the port of Vite's dev server (default: Vite's)
+  --config=<file>           jitar.json to use (default: ./jitar.json, else the defaults)
+  --project=<file>          tsconfig.json to build with (default: the app root's)
+  --log-level=<level>       debug, info, warn, error or fatal (default: info)
+  --log-format=<format>     pretty or json (default: pretty when stdout is a terminal)
+  --env-file=<file>         environment variables to load (default: .env when there is one)
+  --help                    print this help`,
+    options: {
+        service: { type: 'string' },
+        port: { type: 'string' },
+        'vite-port': { type: 'string' },
+        config: { type: 'string' },
+        project: { type: 'string' },
+        'log-level': { type: 'string' },
+        'log-format': { type: 'string' },
+        'env-file': { type: 'string' },
         help: { type: 'boolean', short: 'h' }
     }
 } as const satisfies Command;
@@ -79,7 +114,7 @@ Prints the version of jitar.`,
 } as const satisfies Command;
 
 /** The commands with a help of their own, by name. */
-const HELP_TOPICS: Readonly<Record<string, Command>> = { start: START, init: INIT, version: VERSION };
+const HELP_TOPICS: Readonly<Record<string, Command>> = { dev: DEV, start: START, init: INIT, version: VERSION };
 
 const COMMANDS = [...Object.keys(HELP_TOPICS), 'help'];
 
@@ -93,7 +128,7 @@ function fail(message: string): never
 
 async function start(args: string[]): Promise<void>
 {
-    const values = parseOrExit(() => parseCommand(START, args, [INIT]));
+    const values = parseOrExit(() => parseCommand(START, args, [INIT, DEV]));
     if (values.help === true)
     {
         console.log(START.usage);
@@ -144,6 +179,57 @@ async function start(args: string[]): Promise<void>
     process.on('SIGTERM', stop);
 }
 
+async function dev(args: string[]): Promise<void>
+{
+    const values = parseOrExit(() => parseCommand(DEV, args, [START, INIT]));
+    if (values.help === true)
+    {
+        console.log(DEV.usage);
+        return;
+    }
+    const logLevel = values['log-level'] ?? 'info';
+    if (!LOG_LEVELS.includes(logLevel)) fail(`Invalid --log-level '${logLevel}'; use ${LOG_LEVELS.join(', ')}`);
+    const logFormat = values['log-format'];
+    if (logFormat !== undefined && !isLogFormat(logFormat)) fail(`Invalid --log-format '${logFormat}'; use ${LOG_FORMATS.join(' or ')}`);
+    const port = portOption(values.port, '--port');
+    const vitePort = portOption(values['vite-port'], '--vite-port');
+    const envFile = values['env-file'] ?? (existsSync('.env') ? '.env' : undefined);
+    if (envFile !== undefined)
+    {
+        if (!existsSync(envFile)) fail(`Environment file '${envFile}' not found`);
+        process.loadEnvFile(resolve(envFile));
+    }
+
+    const { startDevSession } = await import('./dev/dev-session.js');
+    let session;
+    try
+    {
+        session = await startDevSession({ cwd: process.cwd(), config: values.config, project: values.project, service: values.service, port, vitePort, logLevel, logFormat, envFile });
+    }
+    catch (error)
+    {
+        fail(error instanceof Error ? error.message : String(error));
+    }
+    const stop = (): void =>
+    {
+        session.close().then(() => process.exit(0), error =>
+        {
+            console.error(error instanceof Error ? error.message : String(error));
+            process.exit(1);
+        });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+}
+
+function portOption(text: string | undefined, option: string): number | undefined
+{
+    if (text === undefined) return undefined;
+    const port = Number(text);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`Invalid ${option} '${text}'; give a port number from 1 to 65535`);
+    return port;
+}
+
 async function init(args: string[]): Promise<void>
 {
     const values = parseOrExit(() => parseCommand(INIT, args, [START]));
@@ -180,10 +266,11 @@ if (command === undefined) console.log(USAGE);
 else if (command.startsWith('-'))
 {
     // Before any command, only jitar's own options.
-    const values = parseOrExit(() => parseCommand(GLOBAL, [command, ...args], [START, INIT]));
+    const values = parseOrExit(() => parseCommand(GLOBAL, [command, ...args], [START, INIT, DEV]));
     console.log(values.version === true ? packageVersion() : USAGE);
 }
 else if (command === 'start') await start(args);
+else if (command === 'dev') await dev(args);
 else if (command === 'init') await init(args);
 else if (command === 'help') help(args);
 else if (command === 'version')

@@ -120,11 +120,12 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
     else if (rpc !== undefined)
     {
         // A static route per procedure is found faster than the wildcard, which answers the rest (404s).
+        // The handler is parts.rpc at the time of the call: a standalone's reload (jitar dev) replaces it.
         for (const fqn of rpc.fqns)
         {
-            server.route({ method: ['GET', 'POST', 'OPTIONS'], url: `/rpc/${fqn.replaceAll(':', '::')}`, handler: (request, reply) => answerRpc(rpc, fqn, request, reply, state) });
+            server.route({ method: ['GET', 'POST', 'OPTIONS'], url: `/rpc/${fqn.replaceAll(':', '::')}`, handler: (request, reply) => answerRpc(parts.rpc ?? rpc, fqn, request, reply, state) });
         }
-        server.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/rpc/*', handler: (request, reply) => answerRpc(rpc, (request.params as { '*': string })['*'], request, reply, state) });
+        server.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/rpc/*', handler: (request, reply) => answerRpc(parts.rpc ?? rpc, (request.params as { '*': string })['*'], request, reply, state) });
     }
     if (gateway !== undefined || proxy !== undefined || rpc !== undefined)
     {
@@ -138,8 +139,7 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
     }
 
     server.get('/health', async (_request, reply) => reply.type('application/json').send(await health.report()));
-    const { openapi } = parts;
-    if (openapi !== undefined) server.get('/openapi.json', async (_request, reply) => reply.type('application/json; charset=utf-8').send(openapi));
+    if (parts.openapi !== undefined) server.get('/openapi.json', async (_request, reply) => reply.type('application/json; charset=utf-8').send(parts.openapi));
 
     server.get('/health/status', async (_request, reply) => reply.type('text/plain').send(String(await health.isHealthy())));
 

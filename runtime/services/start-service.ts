@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -9,7 +8,6 @@ import { installRuntime, uninstallRuntime } from '../core/global-runtime.js';
 import { ProcedureRuntime } from '../core/procedure-runtime.js';
 import type { SegmentModule } from '../core/segment-module.js';
 import { ClusterCaller } from '../cluster/cluster-caller.js';
-import { forwardedHeaders, runWithHeaders } from '../cluster/call-context.js';
 import { Gateway } from '../cluster/gateway.js';
 import { GatewayLink } from '../cluster/gateway-link.js';
 import { ChannelClient, type PeerFaultListener } from '../cluster/channel-client.js';
@@ -23,9 +21,7 @@ import { forwardingChannelHandler } from '../http/forwarding.js';
 import { middlewareFailed, withMiddleware } from '../http/forwarding-middleware.js';
 import type { Manifest, ProcedureManifest } from '../manifest.js';
 import { isMiddleware, type Middleware } from '../middleware/middleware.js';
-import { ArgumentValidator } from '../rpc/argument-validator.js';
-import { LoopbackCaller } from '../rpc/loopback-caller.js';
-import { RpcHandler, type ValueCodec } from '../rpc/rpc-handler.js';
+import type { ValueCodec } from '../rpc/rpc-handler.js';
 import { codecOf } from '../serialization/codec.js';
 import { createClassResolver, type ClassConstructor, type ClassResolver } from '../serialization/serializer.js';
 import { importAppModule } from './app-modules.js';
@@ -36,6 +32,8 @@ import type { LogFormat } from './log-format.js';
 import { exposedFqns, readManifest, readManifestIfBuilt } from './manifest-file.js';
 import { OPENAPI_PATH, readOpenApiDocument, servedPaths } from './openapi-file.js';
 import { loadServiceConfig } from './service-config.js';
+import { serveProcedures } from './served-procedures.js';
+import type { IsInstanceOfClass } from '../validation/keywords.js';
 import { createServiceLogger, type Logger } from './service-logger.js';
 
 export interface StartOptions
@@ -61,6 +59,11 @@ export interface RunningService
     server: FastifyInstance;
     /** Stops taking requests, lets those in flight finish, then runs tearDown. */
     close(): Promise<void>;
+    /**
+     * A standalone's: imports its segments again and serves them from the next call on (jitar dev, after
+     * a build). `manifestChanged`: read the manifest again and compile its validators; else both stay.
+     */
+    reload?: (options: { manifestChanged: boolean }) => Promise<{ fqns: string[] }>;
 }
 
 /** How long a worker keeps serving after telling its gateway it stops: requests already on their way still land. */
@@ -89,6 +92,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
     let beforeClose: () => Promise<void> = async () => undefined;
     let afterClose: () => Promise<void> = async () => undefined;
     let runtime: ProcedureRuntime | undefined;
+    let reload: RunningService['reload'];
 
     if (config.kind === 'standalone' || config.kind === 'worker')
     {
@@ -102,22 +106,45 @@ export async function startService(options: StartOptions): Promise<RunningServic
             ? joinCluster(config.url, config.gateway, config.trustKey, config.requestTimeout, ca, codec, () => link?.refreshRoutes(), () => link?.registered === true, log)
             : undefined;
 
-        const local = new ProcedureRuntime(manifest, cluster?.caller);
-        for (const segment of segments) local.register(segment);
-        runtime = local;
-        const validator = new ArgumentValidator(manifest, manifest.procedures.filter(procedure => local.holds(procedure.fqn, procedure.version)), isInstanceOf(resolver));
-        // A serializing standalone's own calls pass the trust check as a worker's do, even when the file sets no key.
-        const loopbackKey = config.kind === 'standalone' && config.serializeCalls ? config.trustKey ?? randomUUID() : undefined;
-        const rpc = new RpcHandler(manifest, local, validator, {
-            trustKey: loopbackKey ?? config.trustKey, middleware, codec,
-            withHeaders: cluster === undefined && loopbackKey === undefined ? undefined : runWithHeaders,
-            procedureTimeout: config.requestTimeout,
-            onServerError: (error, call) => log.error({ err: error, fqn: call.fqn }, 'procedure failed')
-        });
+        // The classes of the load being served: a reload brings classes of its own.
+        let classes = resolver;
+        const instanceOf: IsInstanceOfClass = (key, value) => isInstanceOf(classes)(key, value);
+        let served = serveProcedures({ manifest, segments, config, middleware, codec, isInstanceOf: instanceOf, log, remote: cluster?.caller });
+        runtime = served.runtime;
+        const rpc = served.rpc;
         parts.rpc = rpc;
-        if (loopbackKey !== undefined) local.serializeCallsThrough(new LoopbackCaller({ handler: rpc, codec, trustKey: loopbackKey, forwardedHeaders }));
-        parts.channels = new ChannelServer({ handle: rpcChannelHandler(rpc), bodyLimit, log, limits: config.connections });
-        installRuntime(local);
+        // Through parts.rpc, which a reload replaces.
+        parts.channels = new ChannelServer({ handle: rpcChannelHandler({ handle: call => (parts.rpc ?? rpc).handle(call) }), bodyLimit, log, limits: config.connections });
+        installRuntime(served.runtime);
+
+        if (config.kind === 'standalone')
+        {
+            reload = async ({ manifestChanged }) =>
+            {
+                // Imported again: with the module versions of jitar dev, the changed modules are new ones.
+                const nextManifest = manifestChanged ? readManifest(target) : served.manifest;
+                const nextSegments = await importSegments(nextManifest, config.segments, target, config.file);
+                const nextClasses = createClassResolver(nextManifest.classes, classesOf(nextSegments));
+                const next = serveProcedures({
+                    manifest: nextManifest, segments: nextSegments, config, middleware, codec: codecOf(nextClasses), isInstanceOf: instanceOf, log,
+                    validator: manifestChanged ? undefined : served.validator
+                });
+                // One step: calls in flight finish on the code they started with, the next ones get the new.
+                const previous = served.runtime;
+                served = next;
+                classes = nextClasses;
+                parts.rpc = next.rpc;
+                uninstallRuntime(previous);
+                installRuntime(next.runtime);
+                runtime = next.runtime;
+                if (manifestChanged && parts.openapi !== undefined)
+                {
+                    const document = readOpenApiDocument(target);
+                    if (document !== undefined) parts.openapi = JSON.stringify(servedPaths(document, next.rpc.fqns));
+                }
+                return { fqns: next.rpc.fqns };
+            };
+        }
 
         if (config.kind === 'worker' && cluster !== undefined)
         {
@@ -213,6 +240,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
         fqns: parts.rpc?.fqns ?? [],
         procedures: parts.rpc?.exposed ?? [],
         server: http.server,
+        reload,
         close: async () =>
         {
             await beforeClose();
