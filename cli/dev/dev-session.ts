@@ -92,8 +92,8 @@ export async function startDevSession(options: DevOptions): Promise<DevSession>
             }
             else
             {
-                await versions.bump(round.written);
-                await service.reload({ manifestChanged: round.manifestChanged });
+                const changedModules = await versions.bump(round.written);
+                await service.reload({ manifestChanged: round.manifestChanged, changed: changedModules });
             }
         }
         catch (error)

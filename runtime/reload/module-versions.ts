@@ -27,15 +27,18 @@ export class ModuleVersions
         return new ModuleVersions(port1);
     }
 
-    /** Gives the changed files (and the modules that import them) new versions; resolves once the hooks have them. */
-    async bump(changed: readonly string[]): Promise<number>
+    /**
+     * Gives the changed files (and the modules that import them) new versions; resolves, once the hooks
+     * have them, with every file that got one.
+     */
+    async bump(changed: readonly string[]): Promise<string[]>
     {
         const id = ++this.#next;
         const acknowledged = (async () =>
         {
             for (;;)
             {
-                const [message] = await once(this.#port, 'message') as [{ id: number; versioned: number }];
+                const [message] = await once(this.#port, 'message') as [{ id: number; versioned: string[] }];
                 if (message.id === id) return message.versioned;
             }
         })();

@@ -42,7 +42,7 @@ export const initialize: InitializeHook<VersionHookData> = ({ port }) =>
             versions.set(path, generation);
             queue.push(...importers.get(path) ?? []);
         }
-        port.postMessage({ id, versioned: seen.size });
+        port.postMessage({ id, versioned: [...seen] });
     });
     // The port must not keep the process alive on its own.
     port.unref();

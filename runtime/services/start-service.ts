@@ -33,6 +33,7 @@ import { exposedFqns, readManifest, readManifestIfBuilt } from './manifest-file.
 import { OPENAPI_PATH, readOpenApiDocument, servedPaths } from './openapi-file.js';
 import { loadServiceConfig } from './service-config.js';
 import { serveProcedures } from './served-procedures.js';
+import { withChangedModules } from '../reload/changed-modules.js';
 import type { IsInstanceOfClass } from '../validation/keywords.js';
 import { createServiceLogger, type Logger } from './service-logger.js';
 
@@ -61,9 +62,11 @@ export interface RunningService
     close(): Promise<void>;
     /**
      * A standalone's: imports its segments again and serves them from the next call on (jitar dev, after
-     * a build). `manifestChanged`: read the manifest again and compile its validators; else both stay.
+     * a build). `manifestChanged`: read the manifest again, import the segments' entries and compile the
+     * validators; else manifest and validators stay, and only the modules in `changed` (absolute paths of
+     * emitted files) are imported again.
      */
-    reload?: (options: { manifestChanged: boolean }) => Promise<{ fqns: string[] }>;
+    reload?: (options: { manifestChanged: boolean; changed: readonly string[] }) => Promise<{ fqns: string[] }>;
 }
 
 /** How long a worker keeps serving after telling its gateway it stops: requests already on their way still land. */
@@ -119,11 +122,14 @@ export async function startService(options: StartOptions): Promise<RunningServic
 
         if (config.kind === 'standalone')
         {
-            reload = async ({ manifestChanged }) =>
+            let currentSegments = segments;
+            reload = async ({ manifestChanged, changed }) =>
             {
                 // Imported again: with the module versions of jitar dev, the changed modules are new ones.
                 const nextManifest = manifestChanged ? readManifest(target) : served.manifest;
-                const nextSegments = await importSegments(nextManifest, config.segments, target, config.file);
+                const nextSegments = manifestChanged
+                    ? await importSegments(nextManifest, config.segments, target, config.file)
+                    : await withChangedModules(currentSegments, nextManifest, target, new Set(changed));
                 const nextClasses = createClassResolver(nextManifest.classes, classesOf(nextSegments));
                 const next = serveProcedures({
                     manifest: nextManifest, segments: nextSegments, config, middleware, codec: codecOf(nextClasses), isInstanceOf: instanceOf, log,
@@ -132,6 +138,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
                 // One step: calls in flight finish on the code they started with, the next ones get the new.
                 const previous = served.runtime;
                 served = next;
+                currentSegments = nextSegments;
                 classes = nextClasses;
                 parts.rpc = next.rpc;
                 uninstallRuntime(previous);

@@ -83,8 +83,8 @@ test('an edited body is served on the next calls, without a restart', async () =
 test('a type error is printed tsc-style, and the last good build keeps serving until it is fixed', async () =>
 {
     edit('src/server/secretWork.ts', text => `${text}\nexport const broken: number = 'text';\n`);
-    await waitUntil(() => /src\/server\/secretWork\.ts:\d+:\d+ - error TS2322: Type 'string' is not assignable to type 'number'\./.test(output), 'the type error in the output', LOADED);
-    expect(output).toContain('The last good build keeps serving.');
+    await waitUntil(() => output.includes('Found 1 error. The last good build keeps serving.'), 'the round with the error to end', LOADED);
+    expect(output).toMatch(/src\/server\/secretWork\.ts:8:14 - error TS2322: Type 'string' is not assignable to type 'number'\./);
     expect(await call()).toEqual({ status: 200, text: JSON.stringify({ text: 'EDITED greets Ann' }) });
 
     edit('src/server/secretWork.ts', text => text.replace("\nexport const broken: number = 'text';\n", '').replace('EDITED greets', 'FIXED greets'));
