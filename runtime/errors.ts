@@ -1,4 +1,4 @@
-import { VERSION_HEADER } from './rpc/versions.js';
+import { VERSION_HEADER } from './procedure-versions.js';
 
 /**
  * Errors that carry an HTTP status: the seed's set, which apps throw and subclass, and the runtime's own.

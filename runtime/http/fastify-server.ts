@@ -3,13 +3,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 
 import type { Gateway } from '../cluster/gateway.js';
 import { statusOf } from '../errors.js';
-import type { HttpClient, Transport } from '../cluster/http-client.js';
+import type { HttpClient } from '../transport/http-client.js';
+import type { Transport } from '../transport/transport.js';
 import type { RpcHandler } from '../rpc/rpc-handler.js';
-import type { ChannelServer } from './channel-server.js';
-import type { AssetWhitelist } from '../services/asset-whitelist.js';
-import type { HealthChecks } from '../services/health-checks.js';
+import type { ChannelServer } from '../channel/channel-server.js';
+import type { AssetWhitelist } from './asset-whitelist.js';
+import type { HealthChecks } from '../health/health-checks.js';
 import type { ConnectionSettings } from '../services/service-config.js';
-import type { Logger } from '../services/service-logger.js';
+import type { Logger } from '../logging/service-logger.js';
 import { applyDeadlines } from './deadlines.js';
 import { forwardingServerFactory, type Forward, type ServerTls } from './forwarding.js';
 import { middlewareFailed, withMiddleware } from './forwarding-middleware.js';

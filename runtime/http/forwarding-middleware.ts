@@ -1,9 +1,9 @@
-import type { HttpAnswer } from '../cluster/http-client.js';
+import type { HttpAnswer } from '../transport/transport.js';
 import { statusOf } from '../errors.js';
 import { runChain, type Middleware } from '../middleware/middleware.js';
 import { Response } from '../middleware/response.js';
 import { encodeAnswer } from '../rpc/result-encoding.js';
-import type { Logger } from '../services/service-logger.js';
+import type { Logger } from '../logging/service-logger.js';
 import { ForwardedRequest } from './forwarded-request.js';
 import { ForwardedResponse } from './forwarded-response.js';
 import { serializeBuiltIns, wantsSerialized, type Forward } from './forwarding.js';

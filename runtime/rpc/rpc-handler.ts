@@ -4,12 +4,13 @@ import type { Manifest, ProcedureManifest } from '../manifest.js';
 import { runChain, type Middleware } from '../middleware/middleware.js';
 import { Request, type RequestHeaders } from '../middleware/request.js';
 import { Response } from '../middleware/response.js';
+import type { ValueCodec } from '../serialization/codec.js';
 import type { ClassForm } from '../serialization/serializer.js';
 import type { ArgumentValidator } from './argument-validator.js';
 import { ProcedureDeadlines } from './procedure-deadline.js';
 import { encodeAnswer, type EncodedAnswer } from './result-encoding.js';
 import { sameTrustKey } from './trust-key.js';
-import { compareVersions, parseVersion } from './versions.js';
+import { compareVersions, parseVersion } from '../procedure-versions.js';
 
 /** An RPC request, whatever transport brought it. Header names are lower-cased. */
 export interface RpcCall
@@ -34,13 +35,6 @@ export interface RpcCall
 }
 
 export type RpcAnswer = EncodedAnswer;
-
-/** Turns values into their serialized form and back; the serialization module implements it. */
-export interface ValueCodec
-{
-    serialize(value: unknown, classForm?: ClassForm): unknown;
-    deserialize(value: unknown): unknown;
-}
 
 export interface RpcHandlerOptions
 {

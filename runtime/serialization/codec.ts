@@ -1,5 +1,11 @@
-import type { ValueCodec } from '../rpc/rpc-handler.js';
-import { deserialize, serialize, type ClassResolver } from './serializer.js';
+import { deserialize, serialize, type ClassForm, type ClassResolver } from './serializer.js';
+
+/** Turns values into their serialized form and back, as the RPC sides (handler, callers, client) take it. */
+export interface ValueCodec
+{
+    serialize(value: unknown, classForm?: ClassForm): unknown;
+    deserialize(value: unknown): unknown;
+}
 
 /** The serialized encoding over one process's registered classes, as the RPC sides take it. */
 export function codecOf(resolver: ClassResolver): ValueCodec

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 
-import { EnvFileError, findEnvFile, readEnvFile } from './env-file.js';
-import { certificatesProblem, hostProblem, keyPairProblem, privateKeyProblem, readPemFile, type PemFile } from './pem-files.js';
+import { EnvFileError, findEnvFile, readEnvFile } from '../config/env-file.js';
+import { certificatesProblem, hostProblem, keyPairProblem, privateKeyProblem, readPemFile, type PemFile } from '../config/pem-files.js';
 
 /**
  * A service file (`jitar start --service=services/x.json`), read, checked and normalized.

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 
-import { ChannelClient } from '../../runtime/cluster/channel-client.js';
-import { ConnectionRefused, HttpClient } from '../../runtime/cluster/http-client.js';
-import { ChannelServer, text } from '../../runtime/http/channel-server.js';
+import { ChannelClient } from '../../runtime/channel/channel-client.js';
+import { HttpClient } from '../../runtime/transport/http-client.js';
+import { ConnectionRefused } from '../../runtime/transport/transport.js';
+import { ChannelServer, text } from '../../runtime/channel/channel-server.js';
 import { makeCertificates, type TestCertificates } from '../certificates.js';
 
 /**

@@ -5,11 +5,11 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 
 import { encodeFrame, REQUEST } from '../../runtime/channel/frames.js';
-import { ChannelClient } from '../../runtime/cluster/channel-client.js';
-import { ConnectionRefused } from '../../runtime/cluster/http-client.js';
+import { ChannelClient } from '../../runtime/channel/channel-client.js';
+import { ConnectionRefused } from '../../runtime/transport/transport.js';
 import { RemoteCallFailed, RemoteCallTimedOut } from '../../runtime/errors.js';
 import { rpcChannelHandler } from '../../runtime/http/channel-rpc.js';
-import { ChannelServer } from '../../runtime/http/channel-server.js';
+import { ChannelServer } from '../../runtime/channel/channel-server.js';
 import type { RpcAnswer, RpcCall } from '../../runtime/rpc/rpc-handler.js';
 
 /**

@@ -2,10 +2,10 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
-import { Channel, CHANNEL_PATH, CHANNEL_PROTOCOL } from '../channel/channel.js';
-import { ANSWER, encodeFrame, GOING_AWAY, pushHeaders, REQUEST, type Frame } from '../channel/frames.js';
+import { Channel, CHANNEL_PATH, CHANNEL_PROTOCOL } from './channel.js';
+import { ANSWER, encodeFrame, GOING_AWAY, pushHeaders, REQUEST, type Frame } from './frames.js';
 import { CONNECTION_DEFAULTS, type ConnectionSettings } from '../services/service-config.js';
-import type { Logger } from '../services/service-logger.js';
+import type { Logger } from '../logging/service-logger.js';
 import { ChannelAdmission } from './channel-admission.js';
 
 /** A request that came over a channel: an HTTP request in all but transport. */

@@ -1,12 +1,13 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
-import { Channel, CHANNEL_PATH, CHANNEL_PROTOCOL } from '../channel/channel.js';
-import { ANSWER, encodeFrame, GOING_AWAY, pushHeaders, REQUEST, type Frame } from '../channel/frames.js';
-import { readAnswerHead } from '../channel/answer-head.js';
-import { InFlight } from '../channel/in-flight.js';
+import { Channel, CHANNEL_PATH, CHANNEL_PROTOCOL } from './channel.js';
+import { ANSWER, encodeFrame, GOING_AWAY, pushHeaders, REQUEST, type Frame } from './frames.js';
+import { readAnswerHead } from './messages.js';
+import { InFlight } from './in-flight.js';
 import { InvalidPeerAnswer, RemoteCallFailed, RemoteCallTimedOut } from '../errors.js';
-import { ConnectionRefused, HttpClient, type HttpAnswer, type HttpRequest, type Transport } from './http-client.js';
+import { HttpClient } from '../transport/http-client.js';
+import { ConnectionRefused, type HttpAnswer, type HttpRequest, type Transport } from '../transport/transport.js';
 
 /**
  * Requests to other jitar processes over channels: one connection per origin carrying many requests at
