@@ -1,7 +1,7 @@
 import querystring from 'fast-querystring';
 
 import type { RpcHandler } from '../rpc/rpc-handler.js';
-import { text, type ChannelAnswer, type ChannelRequest, type ChannelRequestHandler } from '../channel/channel-server.js';
+import { text, type ChannelAnswer, type ChannelRequest, type ChannelRequestHandler } from '../channel/messages.js';
 import { headersOf, rawHeader } from '../transport/raw-headers.js';
 import { BodyError, fqnOf, isRpcRequest, isSerialized, parseBody, toRpcCall } from './rpc-request.js';
 

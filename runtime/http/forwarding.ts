@@ -7,7 +7,7 @@ import type { HttpAnswer, HttpRequest } from '../transport/transport.js';
 import { BadRequest, statusOf } from '../errors.js';
 import { encodeFailure } from '../rpc/result-encoding.js';
 import { createClassResolver, deserialize, serialize } from '../serialization/serializer.js';
-import { text, type ChannelAnswer, type ChannelRequestHandler } from '../channel/channel-server.js';
+import { text, type ChannelAnswer, type ChannelRequestHandler } from '../channel/messages.js';
 import { CONNECTION_HEADERS } from '../transport/hop-headers.js';
 import { rawHeader } from '../transport/raw-headers.js';
 import { fqnOf, isRpcRequest } from './rpc-request.js';

@@ -7,7 +7,8 @@ import { pino } from 'pino';
 import { encodeFrame, FrameReader, REQUEST } from '../../runtime/channel/frames.js';
 import { ChannelClient } from '../../runtime/channel/channel-client.js';
 import { ChannelAdmission } from '../../runtime/channel/channel-admission.js';
-import { ChannelServer, type ChannelLimits } from '../../runtime/channel/channel-server.js';
+import { ChannelServer } from '../../runtime/channel/channel-server.js';
+import type { ChannelLimits } from '../../runtime/channel/limits.js';
 
 /**
  * The caps and deadlines of the channels a service takes: how many at once and per peer, how long a
