@@ -73,15 +73,6 @@ export class ProcedureNotAccessible extends Forbidden
     }
 }
 
-/** This process holds no runtime (the app's code was loaded without `jitar start`). */
-export class RuntimeNotStarted extends ServerError
-{
-    constructor(readonly fqn: string)
-    {
-        super(`Cannot call '${fqn}': no jitar runtime runs in this process (start the app with jitar start)`);
-    }
-}
-
 /**
  * The HTTP status of a thrown value: the status of a Jitar error class (subclasses keep their parent's),
  * else 500. Errors from another copy of this package carry a status too, so the number is read, not the class.

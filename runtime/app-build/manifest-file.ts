@@ -3,6 +3,12 @@ import { join } from 'node:path';
 
 import { MANIFEST_FORMAT, MANIFEST_PATH, type Manifest } from '../manifest.js';
 
+/**
+ * Reading the manifest jitar-compile wrote, and checking that it is one this version reads: the one
+ * place that does, for the runtime (start-service), tspc (transformer/plugin.ts), Vite
+ * (transformer/vite/plugin.ts) and `jitar-compile --against`.
+ */
+
 /** The manifest jitar-compile wrote into the target folder. */
 export function readManifest(target: string): Manifest
 {
@@ -15,10 +21,38 @@ export function readManifest(target: string): Manifest
 export function readManifestIfBuilt(target: string): Manifest | undefined
 {
     const file = join(target, MANIFEST_PATH);
-    if (!existsSync(file)) return undefined;
-    const manifest = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
-    if (manifest.format !== MANIFEST_FORMAT) throw new Error(`The manifest at '${file}' has format ${String(manifest.format)}, this runtime reads format ${MANIFEST_FORMAT}: rebuild the app with this version's jitar-compile`);
-    return manifest;
+    return existsSync(file) ? readManifestFile(file) : undefined;
+}
+
+/** A manifest file; throws, naming the file, when it is not JSON or not a manifest of this version's format. */
+export function readManifestFile(file: string): Manifest
+{
+    let manifest: unknown;
+    try
+    {
+        manifest = JSON.parse(readFileSync(file, 'utf8'));
+    }
+    catch (error)
+    {
+        throw new Error(`The manifest at '${file}' is not valid JSON (${error instanceof Error ? error.message : String(error)}): rebuild the app with jitar-compile`);
+    }
+    const problem = manifestProblem(manifest);
+    if (problem !== undefined) throw new Error(`The manifest at '${file}' ${problem}: rebuild the app with this version's jitar-compile`);
+    return manifest as Manifest;
+}
+
+/** Why a parsed value is not a manifest this version reads, as the end of a sentence; undefined when it is one. */
+export function manifestProblem(value: unknown): string | undefined
+{
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'is not a jitar manifest (not a JSON object)';
+    const candidate = value as Partial<Record<keyof Manifest, unknown>>;
+    if (candidate.format !== MANIFEST_FORMAT) return `has format ${String(candidate.format)}, this version of jitar reads format ${MANIFEST_FORMAT}`;
+    const missing = [
+        ...Array.isArray(candidate.procedures) ? [] : ['procedures'],
+        ...Array.isArray(candidate.classes) ? [] : ['classes'],
+        ...typeof candidate.$defs === 'object' && candidate.$defs !== null ? [] : ['$defs']
+    ];
+    return missing.length === 0 ? undefined : `is not a jitar manifest (it has no ${missing.map(key => `'${key}'`).join(', ')})`;
 }
 
 /** The FQNs a build lets callers reach (public and protected): those a gateway expects workers for. */

@@ -2,7 +2,7 @@ import secureJson from 'secure-json-parse';
 
 import type { RequestHeaders } from '../middleware/request.js';
 import type { RpcCall } from '../rpc/rpc-handler.js';
-import { DEFAULT_MAX_DEPTH, type ClassForm } from '../serialization/serializer.js';
+import { DEFAULT_MAX_DEPTH, type ClassForm } from '../serialization/encoding.js';
 import { rawHeader } from '../transport/raw-headers.js';
 import { nestsDeeperThan } from './json-depth.js';
 

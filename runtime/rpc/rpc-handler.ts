@@ -5,7 +5,7 @@ import { runChain, type Middleware } from '../middleware/middleware.js';
 import { Request, type RequestHeaders } from '../middleware/request.js';
 import { Response } from '../middleware/response.js';
 import type { ValueCodec } from '../serialization/codec.js';
-import type { ClassForm } from '../serialization/serializer.js';
+import type { ClassForm } from '../serialization/encoding.js';
 import type { ArgumentValidator } from './argument-validator.js';
 import { ProcedureDeadlines } from './procedure-deadline.js';
 import { encodeAnswer, type EncodedAnswer } from './result-encoding.js';

@@ -1,4 +1,7 @@
-import { deserialize, serialize, type ClassForm, type ClassResolver } from './serializer.js';
+import type { ClassResolver } from './class-resolver.js';
+import { deserialize } from './deserializer.js';
+import type { ClassForm } from './encoding.js';
+import { serialize } from './serializer.js';
 
 /** Turns values into their serialized form and back, as the RPC sides (handler, callers, client) take it. */
 export interface ValueCodec

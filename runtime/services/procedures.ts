@@ -10,7 +10,7 @@ import type { RequestHeaders } from '../middleware/request.js';
 import { ArgumentValidator } from '../rpc/argument-validator.js';
 import { RpcHandler } from '../rpc/rpc-handler.js';
 import { codecOf, type ValueCodec } from '../serialization/codec.js';
-import { createClassResolver, type ClassConstructor, type ClassResolver } from '../serialization/serializer.js';
+import { createClassResolver, type ClassConstructor, type ClassResolver } from '../serialization/class-resolver.js';
 import type { ServiceContext } from './service-context.js';
 
 /** The part of the app's build a standalone or worker runs: the manifest, its segments, and their classes. */

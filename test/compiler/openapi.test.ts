@@ -7,7 +7,8 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 
 import { openApiDocument, type Manifest, type OpenApiDocument } from '../../transformer/index.js';
-import { createClassResolver, serialize } from '../../runtime/serialization/serializer.js';
+import { createClassResolver } from '../../runtime/serialization/class-resolver.js';
+import { serialize } from '../../runtime/serialization/serializer.js';
 import { runCli, runNode } from '../cli/run-cli.js';
 import { copyApp, failingStart, freePort, startJitar, type JitarProcess } from '../e2e/jitar-app.js';
 import { analyseFixture } from './fixture-apps.js';
