@@ -3,7 +3,7 @@ import { BadRequest, InvalidSerialization, NotFound, NotImplemented, ProcedureNo
 import { createClassResolver, type ClassConstructor, type ClassResolver } from '../../runtime/serialization/class-resolver.js';
 import { deserialize } from '../../runtime/serialization/deserializer.js';
 import { serialize } from '../../runtime/serialization/serializer.js';
-import { analyseFixture } from '../compiler/fixture-apps.js';
+import { analyseFixture } from '../transformer/fixture-apps.js';
 import { Person as ShowcasePerson } from '../fixtures/apps/showcase/src/domain/Person.js';
 import { Address as ShowcaseAddress } from '../fixtures/apps/showcase/src/domain/Address.js';
 import { OrderError } from '../fixtures/apps/showcase/src/domain/order/OrderError.js';
