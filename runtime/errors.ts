@@ -1,7 +1,7 @@
 import { VERSION_HEADER } from './procedure-versions.js';
 
 /**
- * Errors that carry an HTTP status: the seed's set, which apps throw and subclass, and the runtime's own.
+ * Errors that carry an HTTP status: Jitar's documented set, which apps throw and subclass, and the runtime's own.
  * Subclasses keep their parent's status.
  */
 export class JitarError extends Error

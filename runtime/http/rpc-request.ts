@@ -61,7 +61,7 @@ export function isSerialized(query: Record<string, unknown>, rawHeaders: readonl
 /**
  * The form of class instances a serialized answer is written in: the reference's for a caller that sent
  * `x-jitar-data-encoding: serialized` (its clients and workers, and ours), else (`?serialize=true` alone,
- * the seed's RPC page) the seed's.
+ * as Jitar's RPC API page documents it) the documented one, ClassForm `seed` (encoding.ts).
  */
 export function classFormOf(rawHeaders: readonly string[]): ClassForm
 {

@@ -26,7 +26,8 @@ export interface RpcCall
     /** Arguments and result in serialized form (`?serialize=true` or `x-jitar-data-encoding: serialized`). */
     serialized: boolean;
     /**
-     * The form of class instances in a serialized answer: the seed's for `?serialize=true` (its RPC page),
+     * The form of class instances in a serialized answer: the documented one (`seed`) for `?serialize=true`
+     * (Jitar's RPC API page),
      * else the reference's (`x-jitar-data-encoding`, as its clients and workers send). Default reference.
      */
     classForm?: ClassForm;
@@ -56,7 +57,7 @@ export interface RpcHandlerOptions
 }
 
 /**
- * The RPC API of the seed, without a transport: version selection, access, middleware, validation,
+ * Jitar's RPC API as its documentation describes it, without a transport: version selection, access, middleware, validation,
  * the call, and the answer as status, headers and body. The Fastify adapter only translates HTTP.
  */
 export class RpcHandler

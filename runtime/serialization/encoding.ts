@@ -27,8 +27,9 @@ export interface SerializationOptions
 /**
  * How class instances are written. `reference`: the reference runtime's current form, `{serialized, key,
  * name: "class", args: {"0": …}, fields}`, the only one its workers, browser client and Vite plugin read.
- * `seed`: the seed's form, `{serialized, name: <class>, source: <module>, args: […], fields}`, what the
- * seed's RPC page reads. Both are read back.
+ * `seed`: the form Jitar's documentation shows, `{serialized, name: <class>, source: <module>, args: […],
+ * fields}`, what its RPC API page reads. Both are read back. ("The seed" is that documentation, Jitar's
+ * README and RPC API page, which this project implements; docs/COMPAT.md compares.)
  */
 export type ClassForm = 'reference' | 'seed';
 
