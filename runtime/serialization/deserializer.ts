@@ -121,7 +121,7 @@ class Deserializer
 
     special(object: Record<string, unknown>, path: ValuePath, depth: number): unknown
     {
-        // A key names an app class, and so does a source (the seed's form), except beside a RegExp's
+        // A key names an app class, and so does a source (the documented form, ClassForm `seed`), except beside a RegExp's
         // name, whose own form has a source; anything else must be one of the built-ins.
         const name = object.name;
         if (object.key !== undefined || (object.source !== undefined && name !== 'RegExp')) return this.instance(object, path, depth);
@@ -356,7 +356,7 @@ class Deserializer
         return registered ?? this.fail(path, `unknown class '${name.slice(0, 64)}' of '${source.slice(0, 128)}': only registered classes are rebuilt`);
     }
 
-    /** The constructor arguments: a list (the seed's form) or an object with index keys (the newer form). */
+    /** The constructor arguments: a list (the documented form, ClassForm `seed`) or an object with index keys (the newer form). */
     args(value: unknown, registered: RegisteredClass, path: ValuePath, depth: number): unknown[]
     {
         const name = className(registered);
