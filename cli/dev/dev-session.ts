@@ -2,7 +2,7 @@ import type { ViteDevServer } from 'vite';
 
 import type { Manifest } from '../../runtime/manifest.js';
 import { ModuleVersions } from '../../runtime/reload/module-versions.js';
-import type { LogFormat } from '../../runtime/services/log-format.js';
+import type { LogFormat } from '../../runtime/logging/log-format.js';
 import type { RunningService, StartOptions } from '../../runtime/services/start-service.js';
 import { packageVersion } from '../../runtime/version.js';
 import { formatDiagnostic } from '../../transformer/diagnostics.js';

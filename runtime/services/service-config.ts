@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 
 import { describeValue } from '../config/config-schemas.js';
+import { EnvFileError, findEnvFile, readEnvFile } from '../config/env-file.js';
 import { parseJsonText } from '../config/json-syntax.js';
-import { EnvFileError, findEnvFile, readEnvFile } from './env-file.js';
-import { certificatesProblem, hostProblem, keyPairProblem, privateKeyProblem, readPemFile, type PemFile } from './pem-files.js';
+import { certificatesProblem, hostProblem, keyPairProblem, privateKeyProblem, readPemFile, type PemFile } from '../config/pem-files.js';
 import { checkServiceFile, MAX_TIMER } from './service-file-schema.js';
 
 /**

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { fixtureApp } from '../compiler/fixture-apps.js';
+import { fixtureApp } from '../transformer/fixture-apps.js';
 import { copyApp, waitUntil } from '../e2e/jitar-app.js';
 import { runCli } from './run-cli.js';
 

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 
 import { WebSocket } from 'undici';
 
-import { fixtureApp } from '../compiler/fixture-apps.js';
+import { fixtureApp } from '../transformer/fixture-apps.js';
 import { copyApp, freePort, waitUntil } from './jitar-app.js';
 
 /**

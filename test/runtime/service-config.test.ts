@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { CONNECTION_DEFAULTS, loadServiceConfig, ServiceConfigError, SERVICE_DEFAULTS, type LoadServiceConfigOptions, type ServiceConfig } from '../../runtime/services/service-config.js';
-import { parseEnvContent } from '../../runtime/services/env-file.js';
+import { parseEnvContent } from '../../runtime/config/env-file.js';
 import { makeCertificates, type TestCertificates } from '../certificates.js';
 
 let dir: string;

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 import { ACCESS_LEVELS, type Access, type SourceLocation } from '../../runtime/manifest.js';
-import { parseVersion } from '../../runtime/rpc/versions.js';
+import { parseVersion } from '../../runtime/procedure-versions.js';
 import { Codes, type DiagnosticBag } from '../diagnostics.js';
 import type { DisplayPaths } from './display-paths.js';
 import { configSchema, knownKeys, nearestKey } from '../../runtime/config/config-schemas.js';
