@@ -33,7 +33,9 @@ export function writeDevServiceFile(inputs: DevServiceInputs): string
     const standalone = own?.standalone ?? {};
     const segments = inputs.manifest.segments.map(segment => segment.name);
     const url = inputs.port !== undefined ? `http://127.0.0.1:${inputs.port}` : own?.url ?? 'http://127.0.0.1:3000';
-    const document = { ...own, url, standalone: { ...standalone, segments } };
+    // $schema points from the app's file to the shipped schema: from the target folder it would not.
+    const { $schema: _schema, ...settings } = own ?? {};
+    const document = { ...settings, url, standalone: { ...standalone, segments } };
     const path = join(inputs.target, DEV_SERVICE_FILE);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, `${JSON.stringify(document, null, 4)}\n`);

@@ -80,7 +80,11 @@ test('a changed signature analyses again: the manifest describes the new paramet
     const parameters = (): string[] => (JSON.parse(readFileSync(join(app.root, 'dist/.jitar/manifest.json'), 'utf8')) as { procedures: { parameters: { names: { name: string }[] }[] }[] })
         .procedures[0].parameters.flatMap(parameter => parameter.names.map(name => name.name));
     await waitUntil(() => parameters().includes('third'), 'the new parameter in the manifest', LOADED);
-    expect(emitted()).toContain('first + second + third');
+    await waitUntil(() => emitted().includes('first + second + third'), 'the new body in dist/add.js', LOADED);
+    // The first build and this round analysed; the body edits before did not.
+    const analysed = (): number => stdout.match(/\(analysed, \d+ files? written\)/g)?.length ?? 0;
+    await waitUntil(() => analysed() >= 2, 'the round to be reported', LOADED);
+    expect(analysed()).toBe(2);
 }, 2 * LOADED);
 
 test('--watch refuses the options of single builds', () =>
