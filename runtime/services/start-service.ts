@@ -23,7 +23,7 @@ import { forwardingChannelHandler } from '../http/forwarding.js';
 import { middlewareFailed, withMiddleware } from '../http/forwarding-middleware.js';
 import type { Manifest, ProcedureManifest } from '../manifest.js';
 import { isMiddleware, type Middleware } from '../middleware/middleware.js';
-import { ArgumentValidator } from '../rpc/argument-validator.js';
+import { loadArgumentValidator } from '../rpc/argument-validator.js';
 import { LoopbackCaller } from '../rpc/loopback-caller.js';
 import { RpcHandler, type ValueCodec } from '../rpc/rpc-handler.js';
 import { codecOf } from '../serialization/codec.js';
@@ -105,7 +105,9 @@ export async function startService(options: StartOptions): Promise<RunningServic
         const local = new ProcedureRuntime(manifest, cluster?.caller);
         for (const segment of segments) local.register(segment);
         runtime = local;
-        const validator = new ArgumentValidator(manifest, manifest.procedures.filter(procedure => local.holds(procedure.fqn, procedure.version)), isInstanceOf(resolver));
+        const validator = await loadArgumentValidator(manifest, manifest.procedures.filter(procedure => local.holds(procedure.fqn, procedure.version)), isInstanceOf(resolver), {
+            target, onCompileAtStart: problem => log.warn(`Compiling the argument validators at start (slower): ${problem}; rebuild the app with this jitar-compile`)
+        });
         // A serializing standalone's own calls pass the trust check as a worker's do, even when the file sets no key.
         const loopbackKey = config.kind === 'standalone' && config.serializeCalls ? config.trustKey ?? randomUUID() : undefined;
         const rpc = new RpcHandler(manifest, local, validator, {
