@@ -16,8 +16,13 @@ export interface ArgumentSchemas
     procedures: Record<string, number>;
 }
 
-/** The options both Ajv instances share; the coercing one adds `coerceTypes`. */
-export const AJV_OPTIONS = { strict: true, strictTuples: false, allowUnionTypes: true, allErrors: false } as const;
+/**
+ * The options both Ajv instances share; the coercing one adds `coerceTypes`. strictTuples would refuse the
+ * optional and rest elements that TypeScript tuples have. The schemas are ours (made from the manifest
+ * here), so they are not checked against the draft's meta-schema: compiling that meta-schema cost more
+ * than all the argument schemas of a small app (strict mode still refuses unknown keywords).
+ */
+export const AJV_OPTIONS = { strict: true, strictTuples: false, allowUnionTypes: true, allErrors: false, validateSchema: false } as const;
 
 const DEFINITIONS_ID = 'jitar:definitions';
 
