@@ -8,7 +8,7 @@
 // the order. It then times the build of the small app: jitar-compile against the reference's
 // `tsc` + `jitar build`. Last, it lists the packages each kind of service loads (loaded-packages.mjs).
 //
-//   node bench/startup/run.mjs [--rounds=5] [--build-rounds=5] [--large=1] [--cpu-prof]
+//   node bench/startup/run.mjs [--rounds=5] [--build-rounds=5] [--large=1] [--cpu-prof] [--jitar=<folder>]
 //
 // Run `npm run build` first (or `npm run bench:startup`). See bench/startup/README.md.
 
@@ -23,9 +23,12 @@ import { children, fail, freePort, stopAll } from '../lib/processes.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
+// --jitar=<folder>: measure another build of jitar (a checkout with lib/ built, such as the one before a change).
+const jitarOption = process.argv.find((arg) => arg.startsWith('--jitar='));
+const measured = jitarOption === undefined ? repo : resolve(jitarOption.slice('--jitar='.length));
 const generated = join(here, 'generated');
-const jitarPath = join(repo, 'lib', 'cli', 'jitar.js');
-const jitarCompilePath = join(repo, 'lib', 'cli', 'jitar-compile.js');
+const jitarPath = join(measured, 'lib', 'cli', 'jitar.js');
+const jitarCompilePath = join(measured, 'lib', 'cli', 'jitar-compile.js');
 const tscPath = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 const plainPath = join(here, 'plain-fastify.mjs');
 const loadedPackagesPath = join(here, 'loaded-packages.mjs');
@@ -41,10 +44,11 @@ function parseArgs(argv) {
   const options = { ...numbers, cpuProf: false };
   for (const arg of argv) {
     let match;
+    if (arg.startsWith('--jitar=')) continue;
     if ((match = /^--([a-z-]+)=(\d+)$/.exec(arg)) && match[1] in numbers) options[match[1]] = Number(match[2]);
     else if (arg === '--cpu-prof') options.cpuProf = true;
     else {
-      console.error(`Unknown argument '${arg}'. Usage: node bench/startup/run.mjs ${Object.keys(numbers).map((k) => `[--${k}=N]`).join(' ')} [--cpu-prof]`);
+      console.error(`Unknown argument '${arg}'. Usage: node bench/startup/run.mjs ${Object.keys(numbers).map((k) => `[--${k}=N]`).join(' ')} [--cpu-prof] [--jitar=<folder>]`);
       process.exit(2);
     }
   }
@@ -64,7 +68,7 @@ const json = (value) => `${JSON.stringify(value, null, 4)}\n`;
 /** The app depends on this package the way a user's app does. */
 function linkPackages(appDir) {
   mkdirSync(join(appDir, 'node_modules'), { recursive: true });
-  symlinkSync(repo, join(appDir, 'node_modules/jitar'), 'dir');
+  symlinkSync(measured, join(appDir, 'node_modules/jitar'), 'dir');
   symlinkSync(join(repo, 'node_modules/@types'), join(appDir, 'node_modules/@types'), 'dir');
 }
 
@@ -83,7 +87,7 @@ function generateSmallApp() {
   for (const dir of ['src/domain', 'segments', 'services']) mkdirSync(join(appDir, dir), { recursive: true });
   writeFileSync(join(appDir, 'jitar.json'), json({ source: './src', target: './dist', segments: './segments' }));
   writeFileSync(join(appDir, 'tsconfig.json'), json({
-    compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', strict: true, skipLibCheck: true, types: ['node'], rootDir: './src', outDir: './dist' },
+    compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler', strict: true, skipLibCheck: true, types: [], rootDir: './src', outDir: './dist' },
     include: ['src'],
   }));
   writeFileSync(join(appDir, 'package.json'), json({ name: 'startup-small', private: true, type: 'module' }));
