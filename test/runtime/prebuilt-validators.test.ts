@@ -6,7 +6,7 @@ import type { Manifest, ProcedureManifest } from '../../runtime/manifest.js';
 import { loadArgumentValidator, type ArgumentValidator } from '../../runtime/rpc/argument-validator.js';
 import { VALIDATORS_PATH } from '../../runtime/validation/validators-module.js';
 import { writeValidators } from '../../transformer/validators-writer.js';
-import { analyseFixture } from '../compiler/fixture-apps.js';
+import { analyseFixture } from '../transformer/fixture-apps.js';
 
 /** Stands in for the app's Person class, which the runtime would take from the app's segments. */
 class Person
