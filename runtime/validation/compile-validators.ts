@@ -13,8 +13,8 @@ import type { ValidatorTable } from './validator-table.js';
  */
 export function validatorAjvs(schemas: ArgumentSchemas, checks: ValueChecks, extra: Options = {}): { strict: Ajv2020; coercing: Ajv2020 }
 {
-    const strict = addJitarKeywords(new Ajv2020({ ...AJV_OPTIONS, ...extra }), checks) as Ajv2020;
-    const coercing = addJitarKeywords(new Ajv2020({ ...AJV_OPTIONS, ...extra, coerceTypes: 'array' }), checks) as Ajv2020;
+    const strict = addJitarKeywords(new Ajv2020({ ...AJV_OPTIONS, ...extra }), checks);
+    const coercing = addJitarKeywords(new Ajv2020({ ...AJV_OPTIONS, ...extra, coerceTypes: 'array' }), checks);
     for (const ajv of [strict, coercing]) ajv.addSchema(schemas.definitions);
     return { strict, coercing };
 }

@@ -1,4 +1,5 @@
-import { _, Name, str, type Ajv, type KeywordCxt } from 'ajv';
+// From the 2020-12 entry, which the validators' Ajv instances load anyway: the default entry would load draft-07's too.
+import { _, Name, str, type Ajv2020 as Ajv, type KeywordCxt } from 'ajv/dist/2020.js';
 
 import type { JitarType } from '../manifest.js';
 import { withArticle } from '../wording.js';
