@@ -41,7 +41,7 @@ const silent = { trace() {}, debug() {}, info() {}, warn() {}, error() {}, fatal
 const servers = [];
 
 if (role === 'back') {
-  const { ChannelServer } = await lib('http/channel-server.js');
+  const { ChannelServer } = await lib('channel/channel-server.js');
   const channels = new ChannelServer({
     handle: async (request) => ({ status: 200, headers: ANSWER_HEADERS, body: hello(request.path) }),
     bodyLimit: 1024 * 1024,
@@ -70,7 +70,7 @@ if (role === 'back') {
   const transport = process.env.TRANSPORT;
   let send;
   if (transport === 'channel') {
-    const { ChannelClient } = await lib('cluster/channel-client.js');
+    const { ChannelClient } = await lib('channel/channel-client.js');
     const client = new ChannelClient(10_000);
     send = async (method, path, rawHeaders, body) => {
       const headers = [];
