@@ -42,10 +42,13 @@ const servers = [];
 
 if (role === 'back') {
   const { ChannelServer } = await lib('channel/channel-server.js');
+  // A service's defaults, as the service file leaves them.
+  const { CONNECTION_DEFAULTS } = await lib('services/service-config.js');
   const channels = new ChannelServer({
     handle: async (request) => ({ status: 200, headers: ANSWER_HEADERS, body: hello(request.path) }),
     bodyLimit: 1024 * 1024,
     log: silent,
+    limits: CONNECTION_DEFAULTS,
   });
   const server = createServer((request, response) => {
     response.writeHead(200, { 'content-type': 'application/json' });
