@@ -182,4 +182,9 @@ export interface Manifest
     $defs: Record<string, JsonSchema>;
     /** Modules listed in `resources/*.json`: one shared instance per process. */
     resources: string[];
+    /**
+     * The hash of the argument validators jitar-compile wrote beside the manifest (.jitar/validators.js,
+     * see runtime/validation/validators-module.ts); absent when it wrote none: the runtime compiles them at start.
+     */
+    validators?: string;
 }

@@ -13,12 +13,14 @@ import { SegmentMap } from './emit/import-rule.js';
 import { CALL_MODULE, proxyFile } from './emit/output-paths.js';
 import { callModuleSource, proxyModuleSource } from './emit/proxy-source.js';
 import { writeManifest } from './manifest-writer.js';
+import { writeValidators } from './validators-writer.js';
 import { readPreviousManifest } from './contracts/previous-manifest.js';
 import { surfaceChanges, type SurfaceChange } from './contracts/surface-changes.js';
 import { checkSplitSafety } from './split-safety/split-safety.js';
 import { appInfo, writeOpenApi } from './openapi-writer.js';
 import { OPENAPI_PATH } from '../runtime/app-build/openapi-file.js';
 import type { Manifest } from '../runtime/manifest.js';
+import { VALIDATORS_PATH } from '../runtime/validation/validators-module.js';
 import type { DisplayPaths } from './config/display-paths.js';
 
 export interface BuildOptions extends AnalyseOptions
@@ -107,9 +109,10 @@ export function writeGenerated({ manifest, config }: Pick<AnalysisResult, 'manif
         mkdirSync(dirname(path), { recursive: true });
         writeFileSync(path, text);
     }
-    writeManifest(manifest, config.target);
+    // The manifest names the validators written with it, so that the runtime knows they belong together.
+    writeManifest({ ...manifest, validators: writeValidators(manifest, config.target) }, config.target);
     writeOpenApi(manifest, appInfo(config.root), config.target);
-    return [...files.keys(), '.jitar/manifest.json', OPENAPI_PATH];
+    return [...files.keys(), VALIDATORS_PATH, '.jitar/manifest.json', OPENAPI_PATH];
 }
 
 /** The surface's changes since a previous build; a breaking change at a version that build has is an error at the procedure. */

@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 
 import { fmt, load, median, table, versionOf } from '../lib/measure.mjs';
 import { assertRunning, fail, freePort, runBenchmark, startServer } from '../lib/processes.mjs';
+import { startTransportRows, transportDecision } from './http2-rows.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -139,6 +140,7 @@ async function main() {
     target('gateway + worker → worker', [gatewayTwo, ...workersTwo], `${gatewayTwo.url}/rpc/chain/greet?name=John`),
     target('proxy → gateway + 1 worker', [proxy, gatewayOne, workerOne], `${proxy.url}/rpc/domain/sayHello?name=John`),
   ];
+  targets.push(...await startTransportRows({ startServer, freePort, here, nodeFlags: NODE_FLAGS, target }));
   for (const t of targets) await checkSample(t);
 
   const run = async (t, seconds, what) => {
@@ -176,6 +178,8 @@ async function main() {
   ]));
   const ratio = summary[2].rps / standaloneRps;
   console.log(`\nThe bare proxy (bench/cluster/plain-proxy.mjs: Node's HTTP server and an undici pool, nothing else) is the best a gateway can do that forwards over HTTP/1.1; jitar's gateway, forwarding over a channel, reaches ${(summary[2].rps / summary[3].rps).toFixed(2)}x of it.`);
+  const decision = transportDecision(summary);
+  if (decision !== undefined) console.log(`\n${decision.text}`);
   console.log(`\nTarget: gateway + 1 worker at least ${TARGET_RATIO}x the standalone's requests per second: ${ratio.toFixed(2)}x ${ratio >= TARGET_RATIO ? 'PASS' : 'MISS'}`);
   console.log(`\nnode ${process.version}, fastify ${versionOf(repo, 'fastify')}, undici ${versionOf(repo, 'undici')}, autocannon ${versionOf(repo, 'autocannon')}, every server with node ${NODE_FLAGS.join(' ')}`);
   console.log(`All servers and the load generator share one machine (${availableParallelism()} cores, ${cpus()[0]?.model ?? 'unknown CPU'}), on 127.0.0.1.`);

@@ -1,4 +1,3 @@
-import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 
 import type { ChannelServer } from '../channel/channel-server.js';
@@ -81,7 +80,10 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
         bodyLimit,
         // Request bodies with these keys are refused before any of our code sees them.
         onProtoPoisoning: 'error',
-        onConstructorPoisoning: 'error'
+        onConstructorPoisoning: 'error',
+        // No route has a schema (the RPC handler validates), so Fastify's Ajv and fast-json-stringify
+        // compilers would be loaded at every start for nothing (see load-on-use.ts for why that matters).
+        schemaController: { compilersFactory: { buildValidator: noSchemas, buildSerializer: noSchemas } }
     });
 
     applyDeadlines(server.server, options.connections);
@@ -158,6 +160,8 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
 
     if (assets !== undefined)
     {
+        // Loaded by the services that serve files only (see load-on-use.ts).
+        const { default: fastifyStatic } = await import('@fastify/static');
         await server.register(fastifyStatic, { root: assets.root, serve: false });
         server.get('/*', async (request, reply) =>
         {
@@ -168,6 +172,12 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
     }
 
     return { server, state };
+}
+
+/** Fastify asks for a schema compiler only for a route with a schema; none of ours has one. */
+function noSchemas(): never
+{
+    throw new Error('jitar registers no Fastify route with a schema');
 }
 
 /** Fastify's default body limit, which forwarded requests keep too. */

@@ -1,6 +1,7 @@
 import { pino, type DestinationStream, type Logger } from 'pino';
-import { prettyFactory } from 'pino-pretty';
+import type { prettyFactory as PrettyFactory } from 'pino-pretty';
 
+import { loadOnUse } from '../load-on-use.js';
 import type { LogFormat } from './log-format.js';
 
 export type { Logger };
@@ -25,6 +26,7 @@ export function createServiceLogger(options: ServiceLoggerOptions): Logger
 
     // pino-pretty's formatter, called in line rather than as its stream: that stream is asynchronous, and
     // lines logged just before the process exits (while it stops) would be lost.
+    const { prettyFactory } = loadOnUse('pino-pretty') as { prettyFactory: typeof PrettyFactory };
     const prettify = prettyFactory({ translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
     return pino({ level: options.level }, { write: (line: string) => destination.write(prettify(line)) });
 }

@@ -1,19 +1,19 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv';
 
-import type { JsonSchema, Manifest, ProcedureManifest } from '../manifest.js';
-import { addJitarKeywords, type IsInstanceOfClass } from '../validation/keywords.js';
+import type { Manifest, ProcedureManifest } from '../manifest.js';
+import { argumentSchemas, procedureKey } from '../validation/argument-schemas.js';
+import { valueChecks, type IsInstanceOfClass } from '../validation/value-checks.js';
+import type { ArgumentCheck, ValidatorTable } from '../validation/validator-table.js';
+import { loadPrebuiltValidators } from '../validation/validators-module.js';
 import { convertPlainValues, plainConversions } from './plain-values.js';
 
-/**
- * Validators of every exposed procedure's arguments, compiled once at start from the manifest. Query
- * strings carry only text, so their validators coerce to the declared types; bodies are checked as sent.
- */
+/** What the validator knows of one exposed procedure's arguments. */
 interface Compiled
 {
     required: readonly string[];
     known: ReadonlySet<string>;
-    strict: ValidateFunction;
-    coercing: ValidateFunction;
+    strict: ArgumentCheck;
+    coercing: ArgumentCheck;
     /** For plain calls: bigint and Date parameters sent as text. */
     conversions: ReturnType<typeof plainConversions>;
     /** The wire name of the rest parameter, if the procedure has one. */
@@ -26,30 +26,51 @@ interface Compiled
  */
 export const MAX_REST_VALUES = 10_000;
 
+export interface ValidatorLoadOptions
+{
+    /** The app's target folder: where the build wrote the manifest and the validators. */
+    target: string;
+    /** Told why the validators are compiled at start, when the build's cannot be used. */
+    onCompileAtStart(problem: string): void;
+}
+
+/**
+ * The validators of the procedures this process serves: the ones jitar-compile wrote ahead when the build
+ * has them, or else compiled now by Ajv (slower: Ajv is only loaded then).
+ */
+export async function loadArgumentValidator(manifest: Manifest, procedures: readonly ProcedureManifest[], isInstanceOfClass: IsInstanceOfClass, options: ValidatorLoadOptions): Promise<ArgumentValidator>
+{
+    if (procedures.length === 0) return new ArgumentValidator([], { procedures: {}, strict: [], coercing: [] });
+    const checks = valueChecks(isInstanceOfClass);
+    const prebuilt = await loadPrebuiltValidators(options.target, manifest, checks);
+    let problem: string;
+    if ('problem' in prebuilt) problem = prebuilt.problem;
+    else
+    {
+        const missing = procedures.find(procedure => !(procedureKey(procedure) in prebuilt.procedures));
+        if (missing === undefined) return new ArgumentValidator(procedures, prebuilt);
+        problem = `the prebuilt validators lack those of '${missing.fqn}' ${missing.version}`;
+    }
+    options.onCompileAtStart(problem);
+    const { compileValidators } = await import('../validation/compile-validators.js');
+    return new ArgumentValidator(procedures, compileValidators(argumentSchemas(manifest, procedures), checks));
+}
+
 export class ArgumentValidator
 {
     readonly #compiled = new Map<ProcedureManifest, Compiled>();
 
-    constructor(manifest: Manifest, procedures: readonly ProcedureManifest[], isInstanceOfClass: IsInstanceOfClass)
+    constructor(procedures: readonly ProcedureManifest[], validators: ValidatorTable)
     {
-        // strictTuples would refuse the optional and rest elements that TypeScript tuples have.
-        const options = { strict: true, strictTuples: false, allowUnionTypes: true, allErrors: false } as const;
-        const strict = addJitarKeywords(new Ajv2020(options), isInstanceOfClass);
-        const coercing = addJitarKeywords(new Ajv2020({ ...options, coerceTypes: 'array' }), isInstanceOfClass);
-        // The shared definitions are one schema of their own, compiled once for all procedures (inlining
-        // them into every procedure's schema made a 1,000-procedure app take seconds to start).
-        const definitions = withFiniteNumbers(manifest.$defs);
-        for (const ajv of [strict, coercing]) ajv.addSchema({ $id: DEFINITIONS_ID, $defs: definitions });
-
         for (const procedure of procedures)
         {
-            const schema = argumentsSchema(procedure);
+            const index = validators.procedures[procedureKey(procedure)];
             const names = procedure.parameters.flatMap(parameter => parameter.names);
             this.#compiled.set(procedure, {
                 required: names.filter(name => !name.optional).map(name => name.name),
                 known: new Set(names.map(name => name.name)),
-                strict: strict.compile(schema),
-                coercing: coercing.compile(schema),
+                strict: validators.strict[index],
+                coercing: validators.coercing[index],
                 conversions: plainConversions(procedure),
                 rest: procedure.parameters.find(parameter => parameter.kind === 'rest')?.names[0].name
             });
@@ -82,57 +103,6 @@ export class ArgumentValidator
         const validate = coerce ? compiled.coercing : compiled.strict;
         return validate(args) ? undefined : describe(validate.errors?.[0]);
     }
-}
-
-const DEFINITIONS_ID = 'jitar:definitions';
-
-function argumentsSchema(procedure: ProcedureManifest): object
-{
-    const names = procedure.parameters.flatMap(parameter => parameter.names);
-    return {
-        type: 'object',
-        properties: Object.fromEntries(names.map(name => [name.name, pointToDefinitions(name.schema)])),
-        required: names.filter(name => !name.optional).map(name => name.name),
-        additionalProperties: false
-    };
-}
-
-/** The manifest's `#/$defs/X` references, pointed at the shared definitions schema (and finite numbers, as withFiniteNumbers). */
-function pointToDefinitions(schema: JsonSchema): JsonSchema
-{
-    return rewrite(schema, (key, item) => key === '$ref' && typeof item === 'string' && item.startsWith('#/$defs/') ? DEFINITIONS_ID + item : undefined) as JsonSchema;
-}
-
-/**
- * Schemas whose numbers must be finite (`jitarFinite`): JSON reads `1e400` as Infinity, and a query
- * string's `1e400` is coerced to it; neither is a number a TypeScript `number` parameter expects.
- */
-function withFiniteNumbers(definitions: Record<string, JsonSchema>): Record<string, JsonSchema>
-{
-    return rewrite(definitions, () => undefined, true) as Record<string, JsonSchema>;
-}
-
-/** Keywords whose values are data, not schemas: they are copied as they are. */
-const DATA_KEYWORDS: ReadonlySet<string> = new Set(['const', 'enum', 'default', 'examples']);
-/** Keywords whose values map names (of properties, definitions) to schemas: those names are no keywords. */
-const NAMED_SCHEMAS: ReadonlySet<string> = new Set(['properties', 'patternProperties', '$defs', 'dependentSchemas']);
-
-/**
- * A copy of a schema with `replace`'s values for the keys it answers, and jitarFinite beside every number
- * type. `named`: `value` maps names to schemas (a `properties` object), rather than being a schema.
- */
-function rewrite(value: unknown, replace: (key: string, item: unknown) => unknown, named = false): unknown
-{
-    if (Array.isArray(value)) return value.map(item => rewrite(item, replace));
-    if (value === null || typeof value !== 'object') return value;
-    const entries = Object.entries(value);
-    if (named) return Object.fromEntries(entries.map(([name, schema]) => [name, rewrite(schema, replace)]));
-    const copy = Object.fromEntries(entries.map(([key, item]) =>
-        [key, replace(key, item) ?? (DATA_KEYWORDS.has(key) ? item : rewrite(item, replace, NAMED_SCHEMAS.has(key)))]));
-    const type: unknown = copy.type;
-    const types = Array.isArray(type) ? type : [type];
-    if (types.includes('number') || types.includes('integer')) copy.jitarFinite = true;
-    return copy;
 }
 
 /** `Invalid value for parameter 'person' at 'address.street': must be string`. */

@@ -7,7 +7,7 @@ import type { SegmentModule } from '../core/segment-module.js';
 import { rpcChannelHandler } from '../http/channel-rpc.js';
 import type { Manifest } from '../manifest.js';
 import type { RequestHeaders } from '../middleware/request.js';
-import { ArgumentValidator } from '../rpc/argument-validator.js';
+import { loadArgumentValidator } from '../rpc/argument-validator.js';
 import { RpcHandler } from '../rpc/rpc-handler.js';
 import { codecOf, type ValueCodec } from '../serialization/codec.js';
 import { createClassResolver, type ClassConstructor, type ClassResolver } from '../serialization/class-resolver.js';
@@ -57,23 +57,26 @@ export interface ServedProcedures
  * Serves the segments' procedures: over HTTP (the RpcHandler the server routes to) and over channels from
  * gateways and other workers; the runtime is installed, so that the app's proxies find it.
  */
-export function serveProcedures(context: ServiceContext<'standalone' | 'worker'>, app: AppSegments, options: ServingOptions): ServedProcedures & { channels: ChannelServer }
+export async function serveProcedures(context: ServiceContext<'standalone' | 'worker'>, app: AppSegments, options: ServingOptions): Promise<ServedProcedures & { channels: ChannelServer }>
 {
     const { config, log, bodyLimit } = context;
-    const served = procedureHandler(context, app, options);
+    const served = await procedureHandler(context, app, options);
     const channels = new ChannelServer({ handle: rpcChannelHandler(served.rpc), bodyLimit, log, limits: config.connections });
     installRuntime(served.runtime);
     return { ...served, channels };
 }
 
 /** The procedure runtime and the RPC handler in front of it, neither installed nor served yet (a reload builds these). */
-export function procedureHandler(context: ServiceContext<'standalone' | 'worker'>, app: AppSegments, options: ServingOptions): ServedProcedures
+export async function procedureHandler(context: ServiceContext<'standalone' | 'worker'>, app: AppSegments, options: ServingOptions): Promise<ServedProcedures>
 {
-    const { config, log, middleware } = context;
+    const { config, log, middleware, target } = context;
     const { manifest, resolver, codec } = app;
     const runtime = new ProcedureRuntime(manifest, options.caller);
     for (const segment of app.segments) runtime.register(segment);
-    const validator = options.validator ?? new ArgumentValidator(manifest, manifest.procedures.filter(procedure => runtime.holds(procedure.fqn, procedure.version)), options.isInstanceOf ?? isInstanceOf(resolver));
+    // The validators jitar-compile wrote; compiled now only when the build's cannot be used.
+    const validator = options.validator ?? await loadArgumentValidator(manifest, manifest.procedures.filter(procedure => runtime.holds(procedure.fqn, procedure.version)), options.isInstanceOf ?? isInstanceOf(resolver), {
+        target, onCompileAtStart: problem => log.warn(`Compiling the argument validators at start (slower): ${problem}; rebuild the app with this jitar-compile`)
+    });
     const rpc = new RpcHandler(manifest, runtime, validator, {
         trustKey: options.trustKey, middleware, codec, withHeaders: options.withHeaders,
         procedureTimeout: config.requestTimeout,

@@ -26,9 +26,9 @@ export async function startStandalone(context: ServiceContext<'standalone'>): Pr
     // The classes of the load being served: a reload brings classes of its own, and a kept validator asks these.
     let classes = app.resolver;
     const instanceOf = (key: string, value: unknown): boolean => isInstanceOf(classes)(key, value);
-    const serve = (loaded: AppSegments, validator?: ArgumentValidator): ServedProcedures =>
+    const serve = async (loaded: AppSegments, validator?: ArgumentValidator): Promise<ServedProcedures> =>
     {
-        const served = procedureHandler(context, loaded, {
+        const served = await procedureHandler(context, loaded, {
             trustKey: loopbackKey ?? config.trustKey,
             withHeaders: loopbackKey === undefined ? undefined : runWithHeaders,
             isInstanceOf: instanceOf,
@@ -38,7 +38,7 @@ export async function startStandalone(context: ServiceContext<'standalone'>): Pr
         return served;
     };
 
-    let served = serve(app);
+    let served = await serve(app);
     installRuntime(served.runtime);
     // Channels reach the handler being served at the time of the call.
     const channels = new ChannelServer({ handle: rpcChannelHandler({ handle: call => served.rpc.handle(call) }), bodyLimit, log, limits: config.connections });
@@ -53,7 +53,7 @@ export async function startStandalone(context: ServiceContext<'standalone'>): Pr
                 ? await importSegments(manifest, config.segments, target, config.file)
                 : await withChangedModules(app.segments, manifest, target, new Set(changed));
             const loaded = appSegments(manifest, segments);
-            const next = serve(loaded, manifestChanged ? undefined : served.validator);
+            const next = await serve(loaded, manifestChanged ? undefined : served.validator);
             // One step: calls in flight finish on the code they started with, the next ones get the new.
             const previous = served.runtime;
             app = loaded;

@@ -22,14 +22,14 @@ export async function startWorker(context: ServiceContext<'worker'>): Promise<Se
     const app = await loadSegments(context);
     if (config.gateway === undefined)
     {
-        const { runtime, rpc, channels } = serveProcedures(context, app, { trustKey: config.trustKey });
+        const { runtime, rpc, channels } = await serveProcedures(context, app, { trustKey: config.trustKey });
         return { runtime, parts: { rpc, channels } };
     }
 
     // A call that found no worker to go to went through the gateway: new routes are asked for now.
     let link: GatewayLink | undefined;
     const cluster = joinCluster(context, config.gateway, app.codec, () => link?.refreshRoutes(), () => link?.registered === true);
-    const { runtime, rpc, channels } = serveProcedures(context, app, { caller: cluster.caller, trustKey: config.trustKey, withHeaders: runWithHeaders });
+    const { runtime, rpc, channels } = await serveProcedures(context, app, { caller: cluster.caller, trustKey: config.trustKey, withHeaders: runWithHeaders });
     const gatewayLink = link = linkToGateway(context, config.gateway, cluster, rpc);
     return {
         runtime,

@@ -1,4 +1,6 @@
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
+
+import { loadOnUse } from '../load-on-use.js';
 
 import { RemoteCallFailed, RemoteCallTimedOut } from '../errors.js';
 import { isCertificateRejection } from './tls-rejection.js';
@@ -36,7 +38,8 @@ export class HttpClient implements Transport
         if (pool === undefined)
         {
             const timeout = this.#timeout;
-            pool = new Pool(origin, { headersTimeout: timeout, bodyTimeout: timeout, connect: { timeout: Math.min(timeout, 10_000), ca: this.#ca } });
+            const { Pool: PoolClass } = loadOnUse('undici') as typeof import('undici');
+            pool = new PoolClass(origin, { headersTimeout: timeout, bodyTimeout: timeout, connect: { timeout: Math.min(timeout, 10_000), ca: this.#ca } });
             this.#pools.set(origin, pool);
         }
         return pool;

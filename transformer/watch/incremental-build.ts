@@ -4,6 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { FileSystemRefreshResult, ts, type Project } from 'ts-morph';
 
 import type { Manifest } from '../../runtime/manifest.js';
+import { readManifest } from '../../runtime/app-build/manifest-file.js';
 import { analyse, type AnalyseOptions } from '../analyse.js';
 import { appModule } from '../analysis/modules.js';
 import { checkProgram, convertDiagnostic, importPlanner, importRewriting, writeGenerated } from '../build.js';
@@ -257,7 +258,9 @@ export class IncrementalBuild
         const moved = positionsKey(manifest) !== positionsKey(written.manifest);
         written.manifest = manifest;
         if (!moved) return [];
-        return [writeManifest(manifest, config.target), writeOpenApi(manifest, appInfo(config.root), config.target)];
+        // Positions do not change the validators: the manifest keeps naming the ones written with it.
+        const validators = readManifest(config.target).validators;
+        return [writeManifest({ ...manifest, validators }, config.target), writeOpenApi(manifest, appInfo(config.root), config.target)];
     }
 
     /** Deletes what a removed source file emitted; its path when there was something. */
