@@ -10,7 +10,10 @@ import { appModule, moduleCandidates, resolveModuleKey } from './analysis/module
 import { analyseExport, type AnalysisContext, type ListedExport } from './analysis/procedures.js';
 import { createProject } from './analysis/project.js';
 import { DisplayPaths, isInside, portableRelative } from './config/display-paths.js';
+import { checkIgnoredImports } from './config/ignored-imports.js';
+import { ignoredFiles } from './config/ignored-files.js';
 import { readJitarConfig, type JitarConfig } from './config/jitar-config.js';
+import { resolveReferenceLayout } from './config/reference-layout.js';
 import { readResourceFiles } from './config/resource-files.js';
 import { readSegmentFiles, type SegmentEntry, type SegmentFile } from './config/segment-files.js';
 import { Codes, DiagnosticBag, type Diagnostic } from './diagnostics.js';
@@ -24,6 +27,11 @@ export interface AnalyseOptions
     config?: string;
     /** Path of the tsconfig.json to analyse with; without it, the app root's, else default options. */
     project?: string;
+    /**
+     * How jitar.json's `source` is read: `ours` (default) the TypeScript sources, `reference` (jitar build)
+     * tsc's output folder, as Jitar reads it; the sources are then those of the tsconfig that writes there.
+     */
+    layout?: 'ours' | 'reference';
 }
 
 export interface AnalysisResult
@@ -46,7 +54,13 @@ export function analyse(options: AnalyseOptions = {}): AnalysisResult
     const cwd = options.cwd ?? process.cwd();
     const paths = new DisplayPaths(cwd);
     const diagnostics = new DiagnosticBag();
-    const config = readJitarConfig(options.config, cwd, paths, diagnostics);
+    let config = readJitarConfig(options.config, cwd, paths, diagnostics);
+    let tsconfig = options.project;
+    if (options.layout === 'reference' && !diagnostics.hasErrors)
+    {
+        const layout = resolveReferenceLayout(config, options.project, cwd, paths, diagnostics);
+        if (layout !== undefined) ({ config, tsconfig } = layout);
+    }
     const manifest: Manifest = {
         format: MANIFEST_FORMAT,
         compiler: PACKAGE_VERSION,
@@ -56,6 +70,7 @@ export function analyse(options: AnalyseOptions = {}): AnalysisResult
     };
     const finish = (project?: Project): AnalysisResult => ({ config, manifest, diagnostics: diagnostics.items, hasErrors: diagnostics.hasErrors, project, paths });
 
+    if (options.layout === 'reference' && diagnostics.hasErrors) return finish();
     if (!existsSync(config.source))
     {
         diagnostics.error(paths.at(config.source), Codes.SourceFolderNotFound, `Source folder '${paths.display(config.source)}' not found`);
@@ -64,7 +79,9 @@ export function analyse(options: AnalyseOptions = {}): AnalysisResult
 
     const segmentFiles = readSegmentFiles(config.segments, paths, diagnostics);
 
-    const project = createProject(config, options.project, cwd, paths, diagnostics);
+    const isIgnored = ignoredFiles(config.source, config.ignore);
+    const project = createProject(config, tsconfig, cwd, paths, diagnostics, isIgnored);
+    checkIgnoredImports(project, isIgnored, paths, diagnostics);
     const checker = project.getTypeChecker().compilerObject;
     const classes = new ClassRegistry(checker, config.source, paths);
     const schemas = new SchemaGenerator({
@@ -76,7 +93,7 @@ export function analyse(options: AnalyseOptions = {}): AnalysisResult
     const context: AnalysisContext = { checker, schemas, classes, paths, diagnostics };
 
     const sourceFiles = new SourceFileCache(project);
-    const listed = groupListedExports(segmentFiles, config.source, sourceFiles, paths, diagnostics);
+    const listed = groupListedExports(segmentFiles, config.source, sourceFiles, paths, diagnostics, isIgnored);
     const procedures = listed
         .map(item => analyseExport(item, sourceFiles.exportsOf(item.sourceFile), context))
         .filter((procedure): procedure is ProcedureManifest => procedure !== undefined);
@@ -90,6 +107,7 @@ export function analyse(options: AnalyseOptions = {}): AnalysisResult
     {
         const module = resolveModuleKey(config.source, entry.moduleKey);
         if (module === undefined) diagnostics.error(entry.location, Codes.ModuleNotFound, `Resource module '${entry.moduleKey}' not found in '${paths.display(config.source)}'`);
+        else if (isIgnored(module.path)) diagnostics.error(entry.location, Codes.IgnoredModule, `Resource module '${entry.moduleKey}' is left out of the build by 'build.ignore' in jitar.json`);
         return module === undefined ? [] : [module.module];
     });
 
@@ -128,7 +146,7 @@ class SourceFileCache
  * Resolves every entry's module and merges entries that name the same export in several segments. Those
  * must agree on access, version and alias: otherwise which one a caller gets would depend on where it runs.
  */
-function groupListedExports(segmentFiles: SegmentFile[], sourceRoot: string, sourceFiles: SourceFileCache, paths: DisplayPaths, diagnostics: DiagnosticBag): ListedExport[]
+function groupListedExports(segmentFiles: SegmentFile[], sourceRoot: string, sourceFiles: SourceFileCache, paths: DisplayPaths, diagnostics: DiagnosticBag, isIgnored: (file: string) => boolean): ListedExport[]
 {
     const groups = new Map<string, ListedExport>();
 
@@ -139,6 +157,11 @@ function groupListedExports(segmentFiles: SegmentFile[], sourceRoot: string, sou
         {
             const tried = moduleCandidates(sourceRoot, entry.moduleKey).slice(0, 2).map(candidate => `'${paths.display(candidate)}'`).join(', ');
             diagnostics.error(entry.moduleLocation, Codes.ModuleNotFound, `Module '${entry.moduleKey}' of segment '${entry.segment}' not found (looked for ${tried} and index files)`);
+            continue;
+        }
+        if (isIgnored(module.path))
+        {
+            diagnostics.error(entry.moduleLocation, Codes.IgnoredModule, `Module '${entry.moduleKey}' of segment '${entry.segment}' is left out of the build by 'build.ignore' in jitar.json ('${paths.display(module.path)}'); take it out of the segment or out of 'build.ignore'`);
             continue;
         }
 

@@ -18,6 +18,8 @@ export const Codes = {
     InvalidAlias: 1011,
     ConfigNotFound: 1012,
     TsconfigProblem: 1013,
+    SourceNotCompiledOutput: 1014,
+    IgnoredModule: 1015,
     // procedures and classes
     NotAsync: 2001,
     ArrowFunction: 2002,

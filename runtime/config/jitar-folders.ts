@@ -9,6 +9,8 @@ export interface JitarConfig
     target: string;
     segments: string;
     resources: string;
+    /** `build.ignore`: globs, relative to `source`, of files left out of the build (jitar-compile reads it). */
+    ignore?: readonly string[];
 }
 
 export const FOLDER_DEFAULTS = { source: './src', target: './dist', segments: './segments', resources: './resources' } as const;

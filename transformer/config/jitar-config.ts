@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 import { Codes, type DiagnosticBag } from '../diagnostics.js';
+import { readBuildSection } from './build-section.js';
 import { describeJsonKind, parseJsonDocument } from './json-document.js';
 import type { DisplayPaths } from './display-paths.js';
 import { FOLDER_DEFAULTS, isFolderKey, resolveFolders, type FolderKey, type JitarConfig } from '../../runtime/config/jitar-folders.js';
@@ -17,6 +18,7 @@ export function readJitarConfig(configPath: string | undefined, cwd: string, pat
     const file = resolve(cwd, configPath ?? 'jitar.json');
     const root = configPath === undefined ? cwd : dirname(file);
     const folders: Partial<Record<FolderKey, string>> = {};
+    let ignore: string[] = [];
 
     if (!existsSync(file))
     {
@@ -38,9 +40,14 @@ export function readJitarConfig(configPath: string | undefined, cwd: string, pat
 
     for (const entry of document.entries)
     {
+        if (entry.key === 'build')
+        {
+            ignore = readBuildSection(entry.value, diagnostics);
+            continue;
+        }
         if (!isFolderKey(entry.key))
         {
-            diagnostics.error(entry.location, Codes.UnknownKey, `Unknown key '${entry.key}' in jitar.json; known keys are ${Object.keys(FOLDER_DEFAULTS).join(', ')}`);
+            diagnostics.error(entry.location, Codes.UnknownKey, `Unknown key '${entry.key}' in jitar.json; known keys are ${[...Object.keys(FOLDER_DEFAULTS), 'build'].join(', ')}`);
             continue;
         }
         if (entry.value.kind !== 'string')
@@ -51,5 +58,5 @@ export function readJitarConfig(configPath: string | undefined, cwd: string, pat
         folders[entry.key] = entry.value.value;
     }
 
-    return resolveFolders(root, folders);
+    return { ...resolveFolders(root, folders), ignore };
 }
