@@ -7,7 +7,7 @@ import type { HttpClient, Transport } from '../cluster/http-client.js';
 import type { RpcHandler } from '../rpc/rpc-handler.js';
 import type { ChannelServer } from './channel-server.js';
 import type { AssetWhitelist } from '../services/asset-whitelist.js';
-import type { HealthChecks } from '../services/health-checks.js';
+import type { HealthReport } from '../services/health-checks.js';
 import type { ConnectionSettings } from '../services/service-config.js';
 import type { Logger } from '../services/service-logger.js';
 import { applyDeadlines } from './deadlines.js';
@@ -26,7 +26,7 @@ export interface HttpParts
     middleware?: readonly Middleware[];
     /** Takes channels from gateways and other workers (services that serve procedures). */
     channels?: ChannelServer;
-    health: HealthChecks;
+    health: HealthReport;
     assets?: { root: string; whitelist: AssetWhitelist };
     gateway?: Gateway;
     proxy?: { rpcClient: Transport; fileClient: HttpClient; targets: ProxyTargets };

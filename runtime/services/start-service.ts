@@ -31,6 +31,7 @@ import { createClassResolver, type ClassConstructor, type ClassResolver } from '
 import { importAppModule } from './app-modules.js';
 import { AssetWhitelist } from './asset-whitelist.js';
 import { HealthChecks, isHealthCheck } from './health-checks.js';
+import { ProxiedHealth, proxiedServices } from './proxied-health.js';
 import { listenFailure } from './listen-failure.js';
 import type { LogFormat } from './log-format.js';
 import { exposedFqns, readManifest, readManifestIfBuilt } from './manifest-file.js';
@@ -171,6 +172,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
         const rpcClient = new ChannelClient(config.requestTimeout, ca, peerFaultLog(log));
         const fileClient = new HttpClient(config.requestTimeout, ca);
         parts.proxy = { rpcClient, fileClient, targets: { rpc: config.rpcTarget.url, repository: config.repository } };
+        parts.health = new ProxiedHealth(health, proxiedServices(config.rpcTarget, config.repository), fileClient);
         afterClose = async () => { await Promise.all([rpcClient.close(), fileClient.close()]); };
     }
 
