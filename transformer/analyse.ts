@@ -9,6 +9,7 @@ import { ClassRegistry } from './analysis/classes.js';
 import { appModule, moduleCandidates, resolveModuleKey } from './analysis/modules.js';
 import { analyseExport, type AnalysisContext, type ListedExport } from './analysis/procedures.js';
 import { createProject } from './analysis/project.js';
+import { checkErrorClasses } from './analysis/unlisted-errors.js';
 import { DisplayPaths, isInside, portableRelative } from './config/display-paths.js';
 import { checkIgnoredImports } from './config/ignored-imports.js';
 import { ignoredFiles } from './config/ignored-files.js';
@@ -103,6 +104,7 @@ export function analyse(options: AnalyseOptions = {}): AnalysisResult
     manifest.procedures = procedures.sort((a, b) => a.fqn.localeCompare(b.fqn) || compareVersions(a.version, b.version));
     manifest.classes = classes.describe(diagnostics);
     manifest.$defs = schemas.definitions;
+    checkErrorClasses(project, manifest, config.source, paths, diagnostics);
     manifest.resources = readResourceFiles(config.resources, paths, diagnostics).flatMap(entry =>
     {
         const module = resolveModuleKey(config.source, entry.moduleKey);
