@@ -80,7 +80,7 @@ export function analyse(options: AnalyseOptions = {}): AnalysisResult
 
     const segmentFiles = readSegmentFiles(config.segments, paths, diagnostics);
 
-    const isIgnored = ignoredFiles(config.source, config.ignore);
+    const isIgnored = ignoredFiles(config.source, config.build?.ignore);
     const project = createProject(config, tsconfig, cwd, paths, diagnostics, isIgnored);
     checkIgnoredImports(project, isIgnored, paths, diagnostics);
     const checker = project.getTypeChecker().compilerObject;

@@ -9,8 +9,15 @@ export interface JitarConfig
     target: string;
     segments: string;
     resources: string;
-    /** `build.ignore`: globs, relative to `source`, of files left out of the build (jitar-compile reads it). */
-    ignore?: readonly string[];
+    /** jitar.json's `build` settings as written (Jitar 0.11's key); undefined when the file has none. */
+    build?: BuildSettings;
+}
+
+/** jitar.json's `build`: what jitar-compile does beyond the folders. */
+export interface BuildSettings
+{
+    /** Glob patterns (relative to the source folder) of files the build leaves out. */
+    ignore?: string[];
 }
 
 export const FOLDER_DEFAULTS = { source: './src', target: './dist', segments: './segments', resources: './resources' } as const;

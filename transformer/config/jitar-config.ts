@@ -18,7 +18,7 @@ export function readJitarConfig(configPath: string | undefined, cwd: string, pat
     const file = resolve(cwd, configPath ?? 'jitar.json');
     const root = configPath === undefined ? cwd : dirname(file);
     const folders: Partial<Record<FolderKey, string>> = {};
-    let ignore: string[] = [];
+    let build: { ignore: string[] } | undefined;
 
     if (!existsSync(file))
     {
@@ -42,7 +42,7 @@ export function readJitarConfig(configPath: string | undefined, cwd: string, pat
     {
         if (entry.key === 'build')
         {
-            ignore = readBuildSection(entry.value, diagnostics);
+            build = { ignore: readBuildSection(entry.value, diagnostics) };
             continue;
         }
         if (!isFolderKey(entry.key))
@@ -58,5 +58,5 @@ export function readJitarConfig(configPath: string | undefined, cwd: string, pat
         folders[entry.key] = entry.value.value;
     }
 
-    return { ...resolveFolders(root, folders), ignore };
+    return { ...resolveFolders(root, folders), ...build === undefined ? {} : { build } };
 }
