@@ -81,7 +81,7 @@ export function analyse(options: AnalyseOptions = {}): AnalysisResult
     const segmentFiles = readSegmentFiles(config.segments, paths, diagnostics);
 
     const isIgnored = ignoredFiles(config.source, config.build?.ignore);
-    const project = createProject(config, tsconfig, cwd, paths, diagnostics, isIgnored);
+    const project = createProject(config, tsconfig, cwd, paths, diagnostics, isIgnored, options.layout === 'reference');
     checkIgnoredImports(project, isIgnored, paths, diagnostics);
     const checker = project.getTypeChecker().compilerObject;
     const classes = new ClassRegistry(checker, config.source, paths);

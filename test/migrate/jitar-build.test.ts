@@ -1,8 +1,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-import { runCli, type CliRun } from '../cli/run-cli.js';
+import { runCli, runNode, type CliRun } from '../cli/run-cli.js';
 
 /**
  * `jitar build` on small apps laid out as Jitar's: jitar.json's `source` is the output folder of a
@@ -166,4 +167,21 @@ test('jitar build --help and jitar help build describe the command; an option it
     const wrong = runCli('jitar', ['build', '--servce=x'], root);
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toContain('--servce');
+});
+
+describe('apps that the reference package (jitar 0.10) creates with its own jitar init', () =>
+{
+    const REFERENCE_CLI = fileURLToPath(new URL('../reference/node_modules/jitar-reference/dist/cli.js', import.meta.url));
+
+    test.each([['backend', ['greetings/sayBoth', 'greetings/sayHello', 'greetings/sayHi']], ['react', ['domain/sayHello']]])('the %s template builds with our jitar build as it is (its tsconfig for TypeScript 5, source and target ./dist)', (template, fqns) =>
+    {
+        const folder = writeApp({});
+        const created = runNode([REFERENCE_CLI, 'init', `--name=app-${template}`, `--template=${template}`], folder);
+        expect(outcome(created)).toEqual({ status: 0, output: '' });
+        const root = join(folder, `app-${template}`);
+        expect(JSON.parse(readFileSync(join(root, 'jitar.json'), 'utf8'))).toMatchObject({ source: './dist', target: './dist' });
+
+        expect(outcome(runCli('jitar', ['build'], root))).toEqual({ status: 0, output: '' });
+        expect(manifestOf(root, 'dist').procedures.map(procedure => procedure.fqn).sort()).toEqual(fqns);
+    }, 120_000);
 });
