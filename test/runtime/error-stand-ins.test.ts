@@ -1,6 +1,8 @@
 import type { ClassManifest } from '../../runtime/manifest.js';
 import { InvalidSerialization, JitarError, NotFound, statusOf } from '../../runtime/errors.js';
-import { createClassResolver, deserialize, serialize, type ClassConstructor } from '../../runtime/serialization/serializer.js';
+import { createClassResolver, type ClassConstructor } from '../../runtime/serialization/class-resolver.js';
+import { deserialize } from '../../runtime/serialization/deserializer.js';
+import { serialize } from '../../runtime/serialization/serializer.js';
 
 /**
  * An app error class that a segment lists, declared in a module of that segment, reaches a process of

@@ -1,4 +1,4 @@
-import type { HttpClient } from '../cluster/http-client.js';
+import type { HttpClient } from '../transport/http-client.js';
 import type { HealthReport } from './health-checks.js';
 
 /** A service a proxy stands in front of: its role (the key its health goes under when it cannot be asked) and where it is. */
