@@ -148,9 +148,9 @@ describe('build.ignore', () =>
     test('a build key that is not an object of glob lists is refused at its line, as any unknown key', () =>
     {
         const unknown = runCli('jitar', ['build'], app({ source: './dist', target: './build', build: { ignores: ['x'] } }));
-        expect(unknown.stderr).toContain(`jitar.json:5:9 - error JTR1003: Unknown key 'build.ignores' in jitar.json; the known key of 'build' is ignore`);
+        expect(unknown.stderr).toContain(`jitar.json:5:9 - error JTR1003: Unknown key 'ignores' in 'build' of jitar.json; known keys are ignore; did you mean 'ignore'?`);
         const notList = runCli('jitar-compile', [], app({ source: './src', build: { ignore: '**/*.test.ts' } }));
-        expect(notList.stderr).toContain(`jitar.json:4:19 - error JTR1002: 'build.ignore' in jitar.json must be an array of glob strings, not a string`);
+        expect(notList.stderr).toContain(`jitar.json:4:19 - error JTR1002: 'build.ignore' in jitar.json must be an array of glob patterns (strings), not "**/*.test.ts"`);
         const typo = runCli('jitar-compile', [], app({ source: './src', biuld: {} }));
         expect(typo.stderr).toContain(`error JTR1003: Unknown key 'biuld' in jitar.json; known keys are source, target, segments, resources, build`);
     });
