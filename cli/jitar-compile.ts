@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-import { build, formatChanges, formatDiagnostic, summarize } from '../transformer/index.js';
+import { build } from '../transformer/index.js';
 import { packageVersion } from '../runtime/version.js';
 
 import { parseCommand, parseOrExit, type Command } from './arguments.js';
+import { reportBuild } from './build-report.js';
 
 const USAGE = `Usage: jitar-compile [options]
 
@@ -75,19 +76,5 @@ else compileOnce();
 function compileOnce(): void
 {
     const result = build({ config: values.config, project: values.project, emit: values['manifest-only'] !== true, against: values.against });
-
-    if (result.changes !== undefined && values.json === true) console.log(JSON.stringify({ against: values.against, changes: result.changes }, null, 2));
-    else if (result.changes !== undefined) for (const line of formatChanges(result.changes, values.against ?? '')) console.log(line);
-    for (const diagnostic of result.diagnostics) console.error(formatDiagnostic(diagnostic));
-
-    const errors = result.diagnostics.filter(diagnostic => diagnostic.severity === 'error').length;
-    if (errors > 0)
-    {
-        console.error(`\nFound ${errors} error${errors === 1 ? '' : 's'}. Nothing written.`);
-        process.exit(1);
-    }
-
-    if (values.json === true) process.exit(0);
-    for (const line of summarize(result.manifest, values.verbose === true)) console.log(line);
-    console.log(`written to ${result.paths.display(result.config.target)}/ (manifest: .jitar/manifest.json)`);
+    process.exitCode = reportBuild(result, { json: values.json, against: values.against, verbose: values.verbose });
 }

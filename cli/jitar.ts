@@ -11,6 +11,7 @@ import { startBanner } from './start-banner.js';
 const USAGE = `Usage: jitar <command> [options]
 
 Commands:
+  build      build the app laid out as Jitar's (source: tsc's output folder), after tsc
   dev        build, serve the whole app in one process, and serve each change as it is saved
   start      start one process of the app, as its service file says
   init       write a starter app into a new folder
@@ -18,7 +19,8 @@ Commands:
   help       print this help, or a command's: jitar help start
 
 jitar <command> --help lists the options of a command.
-Build the app first with jitar-compile (see jitar-compile --help).`;
+Build the app first with jitar-compile (see jitar-compile --help), or, for an app laid out as Jitar's,
+with tsc && jitar build.`;
 
 const START = {
     name: 'jitar start',
@@ -79,6 +81,30 @@ Options:
     }
 } as const satisfies Command;
 
+const BUILD = {
+    name: 'jitar build',
+    usage: `Usage: jitar build [options]
+
+Builds an app laid out as Jitar's, after its own tsc: jitar.json's 'source' is tsc's output folder
+(./dist) and 'target' the build folder (./build). jitar build finds the tsconfig whose outDir is
+'source', analyses and type-checks the TypeScript it compiles (its rootDir), and writes into 'target'
+what jitar-compile writes: the manifest, the segment entries and proxies, and the app's JavaScript.
+'build.ignore' in jitar.json (globs relative to 'source') leaves files out. For an app whose 'source'
+is its TypeScript folder, use jitar-compile.
+
+Options:
+  --config=<file>           jitar.json to use (default: ./jitar.json)
+  --project=<file>          the tsconfig whose outDir is 'source' (default: found in the app's root)
+  --verbose                 list every procedure and class per segment
+  --help                    print this help`,
+    options: {
+        config: { type: 'string' },
+        project: { type: 'string' },
+        verbose: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' }
+    }
+} as const satisfies Command;
+
 const INIT = {
     name: 'jitar init',
     usage: `Usage: jitar init --name=<name> [options]
@@ -114,7 +140,7 @@ Prints the version of jitar.`,
 } as const satisfies Command;
 
 /** The commands with a help of their own, by name. */
-const HELP_TOPICS: Readonly<Record<string, Command>> = { dev: DEV, start: START, init: INIT, version: VERSION };
+const HELP_TOPICS: Readonly<Record<string, Command>> = { build: BUILD, dev: DEV, start: START, init: INIT, version: VERSION };
 
 const COMMANDS = [...Object.keys(HELP_TOPICS), 'help'];
 
@@ -230,6 +256,21 @@ function portOption(text: string | undefined, option: string): number | undefine
     return port;
 }
 
+async function buildApp(args: string[]): Promise<void>
+{
+    const values = parseOrExit(() => parseCommand(BUILD, args, [START, INIT]));
+    if (values.help === true)
+    {
+        console.log(BUILD.usage);
+        return;
+    }
+    // Loaded here, so that the other commands do not load the compiler.
+    const { build } = await import('../transformer/index.js');
+    const { reportBuild } = await import('./build-report.js');
+    const result = build({ config: values.config, project: values.project, layout: 'reference' });
+    process.exitCode = reportBuild(result, { verbose: values.verbose });
+}
+
 async function init(args: string[]): Promise<void>
 {
     const values = parseOrExit(() => parseCommand(INIT, args, [START]));
@@ -266,9 +307,10 @@ if (command === undefined) console.log(USAGE);
 else if (command.startsWith('-'))
 {
     // Before any command, only jitar's own options.
-    const values = parseOrExit(() => parseCommand(GLOBAL, [command, ...args], [START, INIT, DEV]));
+    const values = parseOrExit(() => parseCommand(GLOBAL, [command, ...args], [BUILD, START, INIT, DEV]));
     console.log(values.version === true ? packageVersion() : USAGE);
 }
+else if (command === 'build') await buildApp(args);
 else if (command === 'start') await start(args);
 else if (command === 'dev') await dev(args);
 else if (command === 'init') await init(args);

@@ -9,8 +9,12 @@ import { ClassRegistry } from './analysis/classes.js';
 import { appModule, moduleCandidates, resolveModuleKey } from './analysis/modules.js';
 import { analyseExport, type AnalysisContext, type ListedExport } from './analysis/procedures.js';
 import { createProject } from './analysis/project.js';
+import { checkErrorClasses } from './analysis/unlisted-errors.js';
 import { DisplayPaths, isInside, portableRelative } from './config/display-paths.js';
+import { checkIgnoredImports } from './config/ignored-imports.js';
+import { ignoredFiles } from './config/ignored-files.js';
 import { readJitarConfig, type JitarConfig } from './config/jitar-config.js';
+import { resolveReferenceLayout } from './config/reference-layout.js';
 import { readResourceFiles } from './config/resource-files.js';
 import { readSegmentFiles, type SegmentEntry, type SegmentFile } from './config/segment-files.js';
 import { Codes, DiagnosticBag, type Diagnostic } from './diagnostics.js';
@@ -24,6 +28,11 @@ export interface AnalyseOptions
     config?: string;
     /** Path of the tsconfig.json to analyse with; without it, the app root's, else default options. */
     project?: string;
+    /**
+     * How jitar.json's `source` is read: `ours` (default) the TypeScript sources, `reference` (jitar build)
+     * tsc's output folder, as Jitar reads it; the sources are then those of the tsconfig that writes there.
+     */
+    layout?: 'ours' | 'reference';
 }
 
 export interface AnalysisResult
@@ -50,7 +59,13 @@ export function analyse(options: AnalyseOptions = {}, reuse?: Project): Analysis
     const cwd = options.cwd ?? process.cwd();
     const paths = new DisplayPaths(cwd);
     const diagnostics = new DiagnosticBag();
-    const config = readJitarConfig(options.config, cwd, paths, diagnostics);
+    let config = readJitarConfig(options.config, cwd, paths, diagnostics);
+    let tsconfig = options.project;
+    if (options.layout === 'reference' && !diagnostics.hasErrors)
+    {
+        const layout = resolveReferenceLayout(config, options.project, cwd, paths, diagnostics);
+        if (layout !== undefined) ({ config, tsconfig } = layout);
+    }
     const manifest: Manifest = {
         format: MANIFEST_FORMAT,
         compiler: PACKAGE_VERSION,
@@ -60,6 +75,7 @@ export function analyse(options: AnalyseOptions = {}, reuse?: Project): Analysis
     };
     const finish = (project?: Project): AnalysisResult => ({ config, manifest, diagnostics: diagnostics.items, hasErrors: diagnostics.hasErrors, project, paths });
 
+    if (options.layout === 'reference' && diagnostics.hasErrors) return finish();
     if (!existsSync(config.source))
     {
         diagnostics.error(paths.at(config.source), Codes.SourceFolderNotFound, `Source folder '${paths.display(config.source)}' not found`);
@@ -68,7 +84,9 @@ export function analyse(options: AnalyseOptions = {}, reuse?: Project): Analysis
 
     const segmentFiles = readSegmentFiles(config.segments, paths, diagnostics);
 
-    const project = reuse ?? createProject(config, options.project, cwd, paths, diagnostics);
+    const isIgnored = ignoredFiles(config.source, config.build?.ignore);
+    const project = reuse ?? createProject(config, tsconfig, cwd, paths, diagnostics, isIgnored, options.layout === 'reference');
+    checkIgnoredImports(project, isIgnored, paths, diagnostics);
     const checker = project.getTypeChecker().compilerObject;
     const classes = new ClassRegistry(checker, config.source, paths);
     const schemas = new SchemaGenerator({
@@ -80,7 +98,7 @@ export function analyse(options: AnalyseOptions = {}, reuse?: Project): Analysis
     const context: AnalysisContext = { checker, schemas, classes, paths, diagnostics };
 
     const sourceFiles = new SourceFileCache(project);
-    const listed = groupListedExports(segmentFiles, config.source, sourceFiles, paths, diagnostics);
+    const listed = groupListedExports(segmentFiles, config.source, sourceFiles, paths, diagnostics, isIgnored);
     const procedures = listed
         .map(item => analyseExport(item, sourceFiles.exportsOf(item.sourceFile), context))
         .filter((procedure): procedure is ProcedureManifest => procedure !== undefined);
@@ -90,10 +108,12 @@ export function analyse(options: AnalyseOptions = {}, reuse?: Project): Analysis
     manifest.procedures = procedures.sort((a, b) => a.fqn.localeCompare(b.fqn) || compareVersions(a.version, b.version));
     manifest.classes = classes.describe(diagnostics);
     manifest.$defs = schemas.definitions;
+    checkErrorClasses(project, manifest, config.source, paths, diagnostics);
     manifest.resources = readResourceFiles(config.resources, paths, diagnostics).flatMap(entry =>
     {
         const module = resolveModuleKey(config.source, entry.moduleKey);
         if (module === undefined) diagnostics.error(entry.location, Codes.ModuleNotFound, `Resource module '${entry.moduleKey}' not found in '${paths.display(config.source)}'`);
+        else if (isIgnored(module.path)) diagnostics.error(entry.location, Codes.IgnoredModule, `Resource module '${entry.moduleKey}' is left out of the build by 'build.ignore' in jitar.json`);
         return module === undefined ? [] : [module.module];
     });
 
@@ -132,7 +152,7 @@ class SourceFileCache
  * Resolves every entry's module and merges entries that name the same export in several segments. Those
  * must agree on access, version and alias: otherwise which one a caller gets would depend on where it runs.
  */
-function groupListedExports(segmentFiles: SegmentFile[], sourceRoot: string, sourceFiles: SourceFileCache, paths: DisplayPaths, diagnostics: DiagnosticBag): ListedExport[]
+function groupListedExports(segmentFiles: SegmentFile[], sourceRoot: string, sourceFiles: SourceFileCache, paths: DisplayPaths, diagnostics: DiagnosticBag, isIgnored: (file: string) => boolean): ListedExport[]
 {
     const groups = new Map<string, ListedExport>();
 
@@ -143,6 +163,11 @@ function groupListedExports(segmentFiles: SegmentFile[], sourceRoot: string, sou
         {
             const tried = moduleCandidates(sourceRoot, entry.moduleKey).slice(0, 2).map(candidate => `'${paths.display(candidate)}'`).join(', ');
             diagnostics.error(entry.moduleLocation, Codes.ModuleNotFound, `Module '${entry.moduleKey}' of segment '${entry.segment}' not found (looked for ${tried} and index files)`);
+            continue;
+        }
+        if (isIgnored(module.path))
+        {
+            diagnostics.error(entry.moduleLocation, Codes.IgnoredModule, `Module '${entry.moduleKey}' of segment '${entry.segment}' is left out of the build by 'build.ignore' in jitar.json ('${paths.display(module.path)}'); take it out of the segment or out of 'build.ignore'`);
             continue;
         }
 

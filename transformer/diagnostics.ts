@@ -18,6 +18,8 @@ export const Codes = {
     InvalidAlias: 1011,
     ConfigNotFound: 1012,
     TsconfigProblem: 1013,
+    SourceNotCompiledOutput: 1014,
+    IgnoredModule: 1015,
     // procedures and classes
     NotAsync: 2001,
     ArrowFunction: 2002,
@@ -31,10 +33,12 @@ export const Codes = {
     // types on the wire
     NotSerializable: 3001,
     UnregisteredClass: 3002,
+    UnlistedErrorClass: 3003,
     // imports between segments
     ForeignImport: 4001,
     ClassInHeldModule: 4002,
     PrivateAcrossSegments: 4003,
+    ErrorClassInHeldModule: 4004,
     // the surface against a previous build (--against)
     BreakingChangeKeptVersion: 5001,
     PreviousBuildUnreadable: 5002,

@@ -13,8 +13,15 @@ export function isHealthCheck(value: unknown): value is HealthCheck
         && typeof (value as HealthCheck).name === 'string' && typeof (value as HealthCheck).isHealthy === 'function';
 }
 
+/** What `/health` and `/health/status` answer: a service's own checks, or (a proxy) those of the services behind it. */
+export interface HealthReport
+{
+    report(): Promise<Record<string, boolean>>;
+    isHealthy(): Promise<boolean>;
+}
+
 /** Runs a service's health checks: each one bounded by its timeout, a throw or a timeout counting as unhealthy. */
-export class HealthChecks
+export class HealthChecks implements HealthReport
 {
     readonly #checks: readonly HealthCheck[];
 

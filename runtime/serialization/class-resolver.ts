@@ -1,4 +1,5 @@
 import type { ClassManifest } from '../manifest.js';
+import { errorStandIn } from './error-stand-ins.js';
 
 /**
  * What the serializer knows of the app's classes: those the manifest registers and this process has
@@ -55,16 +56,19 @@ function modulePath(source: string): string
 
 /**
  * A resolver over the manifest's classes and the constructors the runtime loaded for them, by key.
- * Classes without a loaded constructor, and constructors without a manifest entry, are not registered.
+ * Classes without a loaded constructor (but for error classes, which get a stand-in), and constructors
+ * without a manifest entry, are not registered.
  */
 export function createClassResolver(classes: readonly ClassManifest[], constructors: ReadonlyMap<string, ClassConstructor>): ClassResolver
 {
     const byKey = new Map<string, RegisteredClass>();
     const byPrototype = new Map<object, string>();
 
+    const manifests = new Map(classes.map(manifest => [manifest.key, manifest]));
     for (const manifest of classes)
     {
-        const constructor = constructors.get(manifest.key);
+        // An error class this process cannot load still arrives under its own name (error-stand-ins.ts).
+        const constructor = constructors.get(manifest.key) ?? errorStandIn(manifest, manifests, constructors);
         if (typeof constructor !== 'function') continue;
         const prototype: unknown = constructor.prototype;
         if (typeof prototype !== 'object' || prototype === null) continue;

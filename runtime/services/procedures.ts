@@ -7,7 +7,7 @@ import type { SegmentModule } from '../core/segment-module.js';
 import { rpcChannelHandler } from '../http/channel-rpc.js';
 import type { Manifest } from '../manifest.js';
 import type { RequestHeaders } from '../middleware/request.js';
-import { loadArgumentValidator } from '../rpc/argument-validator.js';
+import { loadArgumentValidator, type ArgumentValidator } from '../rpc/argument-validator.js';
 import { RpcHandler } from '../rpc/rpc-handler.js';
 import { codecOf, type ValueCodec } from '../serialization/codec.js';
 import { createClassResolver, type ClassConstructor, type ClassResolver } from '../serialization/class-resolver.js';

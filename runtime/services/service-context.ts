@@ -29,6 +29,8 @@ interface ContextWith<Config extends ServiceConfig>
 export interface ServiceRole
 {
     parts: Omit<HttpParts, 'health' | 'middleware'>;
+    /** What /health answers when it is not the service's own checks (a proxy's: those of the services behind it). */
+    health?: HttpParts['health'];
     /** The procedure runtime this process installed (standalones and workers); removed when it stops. */
     runtime?: ProcedureRuntime;
     /** Once the server listens. */

@@ -121,7 +121,7 @@ type Listening = Awaited<ReturnType<typeof createHttpServer>> & { parts: HttpPar
 async function listen({ config, log, bodyLimit, health, middleware }: ServiceContext, role: ServiceRole, serviceFile: string): Promise<Listening>
 {
     const tls = config.tls === undefined ? undefined : { cert: config.tls.cert.pem, key: config.tls.key.pem };
-    const parts: HttpParts = { ...role.parts, health, middleware };
+    const parts: HttpParts = { ...role.parts, health: role.health ?? health, middleware };
     const http = await createHttpServer(parts, { log, bodyLimit, tls, connections: config.connections });
     try
     {

@@ -21,18 +21,19 @@ const DEFAULT_OPTIONS: ts.CompilerOptions = {
  * The ts-morph project of the app: its tsconfig when it has one (so analysis sees what the editor sees),
  * else the source folder with default options.
  */
-export function createProject(config: JitarConfig, tsconfig: string | undefined, cwd: string, paths: DisplayPaths, diagnostics: DiagnosticBag): Project
+export function createProject(config: JitarConfig, tsconfig: string | undefined, cwd: string, paths: DisplayPaths, diagnostics: DiagnosticBag, isIgnored: (file: string) => boolean = () => false, foreignTsconfig = false): Project
 {
     const tsConfigFilePath = tsconfig === undefined ? join(config.root, 'tsconfig.json') : resolve(cwd, tsconfig);
 
     if (existsSync(tsConfigFilePath))
     {
-        const project = new Project({ tsConfigFilePath, compilerOptions: emitOptions(config) });
+        // A Jitar app's tsconfig is written for its own TypeScript (5.x): what ours deprecates is not its mistake.
+        const project = new Project({ tsConfigFilePath, compilerOptions: { ...emitOptions(config), ...foreignTsconfig ? { ignoreDeprecations: '6.0' } : {} } });
         // Files the tsconfig includes beside the app (tests, scripts) are not part of its build.
         for (const sourceFile of project.getSourceFiles())
         {
             const path = sourceFile.getFilePath();
-            if (!path.endsWith('.d.ts') && !isInside(config.source, path)) project.removeSourceFile(sourceFile);
+            if (!path.endsWith('.d.ts') && (!isInside(config.source, path) || isIgnored(path))) project.removeSourceFile(sourceFile);
         }
         for (const problem of project.getConfigFileParsingDiagnostics())
         {
@@ -48,6 +49,7 @@ export function createProject(config: JitarConfig, tsconfig: string | undefined,
     }
     const project = new Project({ compilerOptions: { ...DEFAULT_OPTIONS, ...emitOptions(config) } });
     project.addSourceFilesAtPaths([`${config.source}/**/*.{ts,tsx,mts,cts}`, `!${config.source}/**/node_modules/**`]);
+    for (const sourceFile of project.getSourceFiles()) if (isIgnored(sourceFile.getFilePath())) project.removeSourceFile(sourceFile);
     return project;
 }
 

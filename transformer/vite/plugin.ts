@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 import type { Plugin, ResolvedConfig } from 'vite';
@@ -5,11 +6,12 @@ import type { Plugin, ResolvedConfig } from 'vite';
 import { readJitarConfig } from '../../runtime/config/read-jitar-config.js';
 import { MANIFEST_PATH } from '../../runtime/manifest.js';
 import { readManifest } from '../../runtime/app-build/manifest-file.js';
-import { appModule } from '../analysis/modules.js';
+import { appModule, resolveModuleKey } from '../analysis/modules.js';
 import { SegmentMap } from '../emit/import-rule.js';
+import { pluginOptions, type ReferencePluginOptions } from './reference-options.js';
 import { parseVirtualId, proxyId, virtualId, virtualModuleSource, type PageBuild } from './virtual-modules.js';
 
-export interface JitarViteOptions
+export interface JitarViteOptions extends ReferencePluginOptions
 {
     /** The app's folder (where jitar.json is), relative to Vite's root; default Vite's root. */
     app?: string;
@@ -30,15 +32,28 @@ export interface JitarViteOptions
  *
  * It reads the manifest that jitar-compile wrote: build with `jitar-compile && vite build`.
  */
-export default function jitar(options: JitarViteOptions = {}): Plugin
+export default function jitar(given: JitarViteOptions = {}): Plugin
 {
+    const options = pluginOptions(given);
+    let viteRoot = '';
     let appRoot = '';
     let page: PageBuild | undefined;
 
     const load = (): PageBuild =>
     {
-        const { source, target } = readJitarConfig(appRoot);
+        const { target } = readJitarConfig(appRoot);
+        if (options.targetDir !== undefined && resolve(viteRoot, options.targetDir) !== target)
+        {
+            throw new Error(`jitar/vite: 'targetDir' is '${options.targetDir}', but the app's build is in '${target}' (target in jitar.json); give the same folder, or leave 'targetDir' out`);
+        }
         const manifest = readManifest(target);
+        // The TypeScript the build analysed: jitar.json's `source` in our layout, the tsconfig's rootDir
+        // in Jitar's (where `source` is tsc's output); the manifest records it either way.
+        const source = options.sourceRoot === undefined ? resolve(appRoot, manifest.source) : resolve(appRoot, options.sourceRoot);
+        if (options.jitarDir !== undefined && !existsSync(join(source, options.jitarDir)))
+        {
+            throw new Error(`jitar/vite: 'jitarDir' '${options.jitarDir}' is not a folder of the sources in '${source}'`);
+        }
         const pageSegments = options.segments ?? [];
         for (const name of pageSegments)
         {
@@ -47,7 +62,13 @@ export default function jitar(options: JitarViteOptions = {}): Plugin
                 throw new Error(`jitar/vite: segment '${name}' (in the plugin's 'segments' option) is not in the app's build; its segments are ${manifest.segments.map(segment => `'${segment.name}'`).join(', ') || 'none'}`);
             }
         }
-        return { manifest, segments: new SegmentMap(manifest), pageSegments, sourceRoot: source, sourcePath: file => join(source, file), remoteUrl: options.remoteUrl };
+        const middleware = (options.middleware ?? []).map(key =>
+        {
+            const module = resolveModuleKey(source, key);
+            if (module === undefined) throw new Error(`jitar/vite: middleware module '${key}' (in the plugin's 'middleware' option) not found in '${source}'`);
+            return module.file;
+        });
+        return { manifest, segments: new SegmentMap(manifest), pageSegments, sourceRoot: source, sourcePath: file => join(source, file), remoteUrl: options.remoteUrl, middleware };
     };
     const current = (): PageBuild => page ??= load();
 
@@ -63,6 +84,7 @@ export default function jitar(options: JitarViteOptions = {}): Plugin
 
         configResolved(config: ResolvedConfig)
         {
+            viteRoot = config.root;
             appRoot = resolve(config.root, options.app ?? '.');
         },
 
