@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 
+import { DEFAULT_PREFIX, NATS_KEYS, prefixProblem, readServers, type NatsSettings } from '../nats/settings.js';
 import { EnvFileError, findEnvFile, readEnvFile } from './env-file.js';
 import { certificatesProblem, hostProblem, keyPairProblem, privateKeyProblem, readPemFile, type PemFile } from './pem-files.js';
 
@@ -147,6 +148,8 @@ export interface WorkerServiceConfig extends ServiceCommon
     readonly reportInterval: number;
     /** Milliseconds a procedure of this worker may take before its call is answered 504, and another worker to answer a call from this one (ours). */
     readonly requestTimeout: number;
+    /** The NATS servers that carry the app's RPC instead of a gateway (ours); undefined: HTTP. */
+    readonly nats?: NatsSettings;
 }
 
 export interface GatewayServiceConfig extends ServiceCommon
@@ -162,6 +165,8 @@ export interface GatewayServiceConfig extends ServiceCommon
     /** Milliseconds a worker may take to answer a forwarded request (ours). */
     readonly requestTimeout: number;
     readonly openapi?: OpenApiSetting;
+    /** The NATS servers whose workers this gateway sends requests to, instead of registered ones (ours); undefined: HTTP. */
+    readonly nats?: NatsSettings;
 }
 
 export interface RepositoryServiceConfig extends ServiceCommon, AssetSettings
@@ -310,8 +315,8 @@ const ASSET_KEYS = ['assets', 'assetRoot', 'indexFilename', 'serveIndexOnNotFoun
 const ASSET_ALIASES: Readonly<Record<string, string>> = { index: 'indexFilename' };
 const SERVICE_KEYS: Readonly<Record<ServiceKind, readonly string[]>> = {
     standalone: ['segments', ...ASSET_KEYS, 'trustKey', 'openapi', 'requestTimeout', 'serializeCalls'],
-    worker: ['segments', 'gateway', 'trustKey', 'reportInterval', 'requestTimeout'],
-    gateway: ['monitorInterval', 'trustKey', 'requestTimeout', 'openapi'],
+    worker: ['segments', 'gateway', 'trustKey', 'reportInterval', 'requestTimeout', 'nats'],
+    gateway: ['monitorInterval', 'trustKey', 'requestTimeout', 'openapi', 'nats'],
     repository: ASSET_KEYS,
     proxy: ['gateway', 'worker', 'repository', 'requestTimeout']
 };
@@ -406,7 +411,8 @@ class ServiceReader
                     gateway: this.optionalUrl(service, 'gateway'),
                     trustKey: this.trustKey(service),
                     reportInterval: this.milliseconds(service, 'reportInterval', SERVICE_DEFAULTS.reportInterval),
-                    requestTimeout: this.milliseconds(service, 'requestTimeout', SERVICE_DEFAULTS.requestTimeout)
+                    requestTimeout: this.milliseconds(service, 'requestTimeout', SERVICE_DEFAULTS.requestTimeout),
+                    ...this.nats(service, kind)
                 };
             case 'gateway':
                 return {
@@ -415,7 +421,8 @@ class ServiceReader
                     trustKey: this.trustKey(service),
                     requestTimeout: this.milliseconds(service, 'requestTimeout', SERVICE_DEFAULTS.requestTimeout),
                     ...this.openapi(service),
-                    ...this.thresholds(top)
+                    ...this.thresholds(top),
+                    ...this.nats(service, kind)
                 };
             case 'repository':
                 return { kind, ...common, ...this.assets(service) };
@@ -557,6 +564,27 @@ class ServiceReader
     private trustKey(section: Section): string | undefined
     {
         return this.optionalString(section, 'trustKey');
+    }
+
+    /** `worker.nats` or `gateway.nats`: the servers (a string, which may list several with commas, or an array) and the subject prefix. */
+    private nats(service: Section, kind: 'worker' | 'gateway'): { nats?: NatsSettings }
+    {
+        const value = service.get('nats');
+        if (value === undefined) return {};
+        const path = `${kind}.nats`;
+        if (kind === 'worker' && service.get('gateway') !== undefined) this.fail(path, `'worker' has both 'gateway' and 'nats'; a worker joins either an HTTP cluster (gateway) or NATS, keep one`);
+        const section = this.section(this.object(value, path), path, NATS_KEYS, {});
+        const given = section.get('servers');
+        if (given === undefined) this.fail(`${path}.servers`, `missing required key '${path}.servers' (such as "nats://127.0.0.1:4222" or "\${NATS_URL}")`);
+        const values = Array.isArray(given)
+            ? given.map((item, index) => this.string(item, `${path}.servers[${index}]`))
+            : [this.string(given, `${path}.servers`, 'a string or an array of strings')];
+        const servers = readServers(values);
+        if (typeof servers === 'string') this.fail(`${path}.servers`, `'${path}.servers' ${servers}`);
+        const prefix = section.get('prefix') === undefined ? DEFAULT_PREFIX : this.string(section.get('prefix'), `${path}.prefix`);
+        const problem = prefixProblem(prefix);
+        if (problem !== undefined) this.fail(`${path}.prefix`, `'${path}.prefix' ${problem}, not ${JSON.stringify(prefix)}`);
+        return { nats: { servers, prefix } };
     }
 
     /** A gateway's root `remoteWorker`. */

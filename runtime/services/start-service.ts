@@ -37,6 +37,7 @@ import { exposedFqns, readManifest, readManifestIfBuilt } from './manifest-file.
 import { OPENAPI_PATH, readOpenApiDocument, servedPaths } from './openapi-file.js';
 import { loadServiceConfig } from './service-config.js';
 import { createServiceLogger, type Logger } from './service-logger.js';
+import { joinNats, serveOnNats, startNatsGateway } from './nats-cluster.js';
 
 export interface StartOptions
 {
@@ -102,7 +103,11 @@ export async function startService(options: StartOptions): Promise<RunningServic
             ? joinCluster(config.url, config.gateway, config.trustKey, config.requestTimeout, ca, codec, () => link?.refreshRoutes(), () => link?.registered === true, log)
             : undefined;
 
-        const local = new ProcedureRuntime(manifest, cluster?.caller);
+        const nats = config.kind === 'worker' && config.nats !== undefined
+            ? await joinNats(config.nats, config.url, config.trustKey, config.requestTimeout, codec, log)
+            : undefined;
+
+        const local = new ProcedureRuntime(manifest, cluster?.caller ?? nats?.caller);
         for (const segment of segments) local.register(segment);
         runtime = local;
         const validator = new ArgumentValidator(manifest, manifest.procedures.filter(procedure => local.holds(procedure.fqn, procedure.version)), isInstanceOf(resolver));
@@ -110,7 +115,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
         const loopbackKey = config.kind === 'standalone' && config.serializeCalls ? config.trustKey ?? randomUUID() : undefined;
         const rpc = new RpcHandler(manifest, local, validator, {
             trustKey: loopbackKey ?? config.trustKey, middleware, codec,
-            withHeaders: cluster === undefined && loopbackKey === undefined ? undefined : runWithHeaders,
+            withHeaders: cluster === undefined && nats === undefined && loopbackKey === undefined ? undefined : runWithHeaders,
             procedureTimeout: config.requestTimeout,
             onServerError: (error, call) => log.error({ err: error, fqn: call.fqn }, 'procedure failed')
         });
@@ -119,6 +124,17 @@ export async function startService(options: StartOptions): Promise<RunningServic
         parts.channels = new ChannelServer({ handle: rpcChannelHandler(rpc), bodyLimit, log, limits: config.connections });
         installRuntime(local);
 
+        if (config.kind === 'worker' && nats !== undefined)
+        {
+            const served = serveOnNats(nats.link, rpcChannelHandler(rpc), rpc.procedures, config.url, config.reportInterval, CLOSE_GRACE, log);
+            started = async () => served.start();
+            beforeClose = async () =>
+            {
+                http.state.closing = true;
+                await served.drain();
+            };
+            afterClose = () => nats.link.drain();
+        }
         if (config.kind === 'worker' && cluster !== undefined)
         {
             const gatewayLink = new GatewayLink({
@@ -142,6 +158,14 @@ export async function startService(options: StartOptions): Promise<RunningServic
                 await Promise.all([cluster.client.close(), cluster.http.close()]);
             };
         }
+    }
+    else if (config.kind === 'gateway' && config.nats !== undefined)
+    {
+        const gateway = await startNatsGateway(config.nats, config, readManifestIfBuilt(target), log);
+        parts.broker = gateway.broker;
+        const forward = withMiddleware(middleware, (fqn, request) => gateway.broker.forward(fqn, request), middlewareFailed(log));
+        parts.channels = new ChannelServer({ handle: forwardingChannelHandler(forward), bodyLimit, log, limits: config.connections });
+        afterClose = () => gateway.stop();
     }
     else if (config.kind === 'gateway')
     {
