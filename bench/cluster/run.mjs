@@ -3,7 +3,8 @@
 //
 //   plain Fastify route  ·  jitar standalone  ·  client → gateway → 1 worker  ·  client → bare Node proxy → the
 //   same worker  ·  client → gateway → 2 workers  ·  client → gateway → worker of segment 'chain' → worker
-//   of segment 'hello' (a worker-to-worker call)  ·  client → proxy → gateway → 1 worker
+//   of segment 'hello' (a worker-to-worker call)  ·  client → proxy → gateway → 1 worker  ·  and the same
+//   three gateway rows with NATS between gateway and workers (nats-targets.mjs)
 //
 //   node bench/cluster/run.mjs [--rounds=2] [--duration=8] [--warmup=2] [--connections=50]
 //
@@ -18,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 
 import { fmt, load, median, table, versionOf } from '../lib/measure.mjs';
 import { assertRunning, fail, freePort, runBenchmark, startServer } from '../lib/processes.mjs';
+import { natsTargets, reportNats } from './nats-targets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -139,6 +141,7 @@ async function main() {
     target('gateway + worker → worker', [gatewayTwo, ...workersTwo], `${gatewayTwo.url}/rpc/chain/greet?name=John`),
     target('proxy → gateway + 1 worker', [proxy, gatewayOne, workerOne], `${proxy.url}/rpc/domain/sayHello?name=John`),
   ];
+  targets.push(...await natsTargets(appDir, startJitar, target));
   for (const t of targets) await checkSample(t);
 
   const run = async (t, seconds, what) => {
@@ -177,6 +180,7 @@ async function main() {
   const ratio = summary[2].rps / standaloneRps;
   console.log(`\nThe bare proxy (bench/cluster/plain-proxy.mjs: Node's HTTP server and an undici pool, nothing else) is the best a gateway can do that forwards over HTTP/1.1; jitar's gateway, forwarding over a channel, reaches ${(summary[2].rps / summary[3].rps).toFixed(2)}x of it.`);
   console.log(`\nTarget: gateway + 1 worker at least ${TARGET_RATIO}x the standalone's requests per second: ${ratio.toFixed(2)}x ${ratio >= TARGET_RATIO ? 'PASS' : 'MISS'}`);
+  reportNats(summary, standaloneRps);
   console.log(`\nnode ${process.version}, fastify ${versionOf(repo, 'fastify')}, undici ${versionOf(repo, 'undici')}, autocannon ${versionOf(repo, 'autocannon')}, every server with node ${NODE_FLAGS.join(' ')}`);
   console.log(`All servers and the load generator share one machine (${availableParallelism()} cores, ${cpus()[0]?.model ?? 'unknown CPU'}), on 127.0.0.1.`);
 }
