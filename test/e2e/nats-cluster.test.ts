@@ -185,6 +185,8 @@ describe('two gateways and three workers of two segments on NATS', () =>
             ['/rpc/stock/echo?text=a&other=b'],
             ['/rpc/stock/echo?text=a', { method: 'OPTIONS' }],
             ['/rpc/stock/echo?text=a&serialize=true'],
+            ['/rpc/stock/echo?text=a', { headers: { 'x-jitar-procedure-version': 'one' } }],
+            ['/rpc/stock/echo?text=a', { headers: { 'x-jitar-procedure-version': '2.0.0' } }],
             ['/rpc/stock/reserve', { method: 'POST', headers: { ...json, 'x-jitar-data-encoding': 'serialized' }, body: JSON.stringify({ item: { key: 'shared/Item', args: ['pen', { serialized: true, name: 'BigInt', value: '3' }] }, quantity: 11 }) }],
             ['/rpc/stock/reserve', { method: 'POST', headers: json, body: JSON.stringify({ item: { key: 'shared/Nope', args: [] }, quantity: 1 }) }],
             ['/rpc/stock/restock?item=pen'],

@@ -82,6 +82,17 @@ describe('the guestbook example on NATS', () =>
         expect(await listed.text()).toContain('Hi');
     });
 
+    it('serves the page\'s calls through a proxy in front of the gateway, as in the HTTP cluster', async () =>
+    {
+        writeFileSync(join(app.root, 'services/free-proxy.json'), JSON.stringify({ url: 'http://127.0.0.1:${PORT}', proxy: { gateway: gateway.url } }));
+        const proxy = await startJitar(app.root, 'services/free-proxy.json', { PORT: String(await freePort()) });
+        started.push(proxy);
+        const listed = await fetch(`${proxy.url}/rpc/guestbook/listEntries`, { headers: { 'x-jitar-procedure-version': '1.0.0' } });
+        expect(listed.status).toBe(200);
+        expect(await listed.text()).toContain('Ann');
+        expect((await fetch(`${proxy.url}/rpc/guestbook/nothing`)).status).toBe(404);
+    });
+
     it('keeps the protected procedure closed to callers without the trust key, and the worker list too', async () =>
     {
         expect((await fetch(`${gateway.url}/rpc/visits/countVisit?name=Eve`, { headers: { 'x-jitar-procedure-version': '1.0.0' } })).status).toBe(401);
