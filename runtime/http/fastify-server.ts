@@ -42,6 +42,8 @@ export interface BrokerGateway
     forward: Forward;
     /** The workers and what they serve, for `GET /workers`. */
     workers(): unknown[];
+    /** Each procedure version served and by which workers, for `GET /procedures`. */
+    procedures(): unknown[];
     /** Whether `key` opens the list (the gateway's trust key, if it has one). */
     trusts(key: unknown): boolean;
 }
@@ -131,6 +133,11 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
         {
             if (!broker.trusts(request.headers['x-jitar-trust-key'])) return reply.code(401).type('text/plain').send('Request not trusted');
             return reply.send(broker.workers());
+        });
+        server.get('/procedures', async (request, reply) =>
+        {
+            if (!broker.trusts(request.headers['x-jitar-trust-key'])) return reply.code(401).type('text/plain').send('Request not trusted');
+            return reply.send(broker.procedures());
         });
     }
     else if (proxy !== undefined)

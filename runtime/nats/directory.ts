@@ -22,6 +22,15 @@ export interface ListedWorker
     lastSeen: number;
 }
 
+/** One procedure version and where it is served. */
+export interface ServedProcedure
+{
+    fqn: string;
+    version: string;
+    /** The URLs of the workers that serve it (as many entries as workers). */
+    workers: string[];
+}
+
 /** How long discovery waits for the workers' answers at the start, and for a next one after each answer. */
 const DISCOVERY_WAIT = 1000;
 const DISCOVERY_STALL = 200;
@@ -109,6 +118,23 @@ export class WorkerDirectory
             procedures: announcement.procedures,
             lastSeen: now - at
         })).sort((a, b) => a.url.localeCompare(b.url) || a.id.localeCompare(b.id));
+    }
+
+    /** Each procedure version that some worker serves, with the workers serving it: by FQN, then version. */
+    procedures(): ServedProcedure[]
+    {
+        const served = new Map<string, ServedProcedure>();
+        for (const worker of this.list())
+        {
+            for (const { fqn, version } of worker.procedures)
+            {
+                const key = `${fqn}@${version}`;
+                const entry = served.get(key) ?? { fqn, version, workers: [] };
+                entry.workers.push(worker.url);
+                served.set(key, entry);
+            }
+        }
+        return [...served.values()].sort((a, b) => a.fqn.localeCompare(b.fqn) || compareVersions(a.version, b.version));
     }
 
     #seen(announcement: WorkerAnnouncement | undefined): void

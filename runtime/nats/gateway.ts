@@ -4,7 +4,7 @@ import { BadRequest, InvalidPeerAnswer, NoWorkerYet, ProcedureNotFound, WorkerUn
 import { compareVersions, parseVersion, VERSION_HEADER } from '../rpc/versions.js';
 import { sameTrustKey } from '../rpc/trust-key.js';
 import { NoResponders, type NatsLink } from './connection.js';
-import type { ListedWorker, WorkerDirectory } from './directory.js';
+import type { ListedWorker, ServedProcedure, WorkerDirectory } from './directory.js';
 import { decodeAnswer, encodeRequest } from './messages.js';
 import { rpcSubject } from './subjects.js';
 
@@ -43,6 +43,11 @@ export class NatsGateway
     workers(): ListedWorker[]
     {
         return this.#options.directory.list();
+    }
+
+    procedures(): ServedProcedure[]
+    {
+        return this.#options.directory.procedures();
     }
 
     async forward(fqn: string, request: HttpRequest): Promise<HttpAnswer>

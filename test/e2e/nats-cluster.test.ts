@@ -132,6 +132,9 @@ describe('two gateways and three workers of two segments on NATS', () =>
             expect(workers.filter(worker => worker.procedureNames.includes('stock/reserve')).map(worker => worker.url).sort()).toEqual(stock.map(worker => worker.url).sort());
             expect(byUrl.get(stock[0].url)?.procedures).toContainEqual({ fqn: 'stock/restock', version: '0.0.0' });
         }
+        const procedures = await (await fetch(`${gateways[0].url}/procedures`)).json() as { fqn: string; version: string; workers: string[] }[];
+        expect(procedures.find(procedure => procedure.fqn === 'stock/reserve')).toEqual({ fqn: 'stock/reserve', version: '0.0.0', workers: stock.map(worker => worker.url).sort() });
+        expect(procedures.find(procedure => procedure.fqn === 'front/order')?.workers).toEqual([front.url]);
         expect(front.output()).toContain(`Connected to NATS at 127.0.0.1:${nats.port}`);
     });
 

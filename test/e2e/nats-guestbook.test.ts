@@ -97,5 +97,8 @@ describe('the guestbook example on NATS', () =>
     {
         expect((await fetch(`${gateway.url}/rpc/visits/countVisit?name=Eve`, { headers: { 'x-jitar-procedure-version': '1.0.0' } })).status).toBe(401);
         expect((await fetch(`${gateway.url}/workers`)).status).toBe(401);
+        expect((await fetch(`${gateway.url}/procedures`)).status).toBe(401);
+        const listed = await fetch(`${gateway.url}/procedures`, { headers: { 'x-jitar-trust-key': 'guestbook-demo-key' } });
+        expect((await listed.json() as { fqn: string }[]).map(procedure => procedure.fqn)).toEqual(['guestbook/listEntries', 'guestbook/signGuestbook', 'visits/countVisit']);
     });
 });
