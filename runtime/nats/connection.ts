@@ -1,6 +1,7 @@
-import { connect, errors, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { connect, errors, type NatsConnection } from '@nats-io/transport-node';
 
 import { BrokerUnavailable, MessageTooLarge, RemoteCallFailed, RemoteCallTimedOut } from '../errors.js';
+import { Requester, type RequestOutcome } from './requester.js';
 import type { NatsSettings } from './settings.js';
 
 /** What the connection tells the service's log. */
@@ -12,6 +13,9 @@ export interface NatsLog
 
 /** No process subscribes to the subject: nobody serves this procedure version now. */
 export class NoResponders extends Error {}
+
+/** How often request deadlines are checked (ms): a request times out at most this much late. */
+const SWEEP_EVERY = 100;
 
 /** How long the client waits between two attempts to reach a server again; it tries for ever. */
 const RECONNECT_WAIT = 250;
@@ -25,12 +29,14 @@ export class NatsLink
 {
     readonly connection: NatsConnection;
     readonly settings: NatsSettings;
+    readonly #requester: Requester;
     #connected = true;
 
     private constructor(connection: NatsConnection, settings: NatsSettings, log: NatsLog)
     {
         this.connection = connection;
         this.settings = settings;
+        this.#requester = new Requester(connection, SWEEP_EVERY);
         void this.#watch(log);
     }
 
@@ -71,21 +77,28 @@ export class NatsLink
     {
         if (!this.connected) throw new BrokerUnavailable(`The connection to NATS is down (reconnecting); '${what}' cannot be sent now, try again`);
         if (payload.length > this.maxPayload) throw new MessageTooLarge(`The request for '${what}' is ${payload.length} bytes; the NATS server takes at most ${this.maxPayload} bytes per message (its max_payload)`);
-        let answer: Msg;
+        let outcome: RequestOutcome;
         try
         {
-            answer = await this.connection.request(subject, payload, { timeout });
+            outcome = await this.#requester.request(subject, payload, timeout);
         }
         catch (error)
         {
-            throw requestFailure(error, what, timeout);
+            throw publishFailure(error, what);
         }
-        return answer.data;
+        switch (outcome.kind)
+        {
+            case 'answer': return outcome.data;
+            case 'no-responders': throw new NoResponders(what);
+            case 'timeout': throw new RemoteCallTimedOut(`No answer over NATS for '${what}' within ${timeout} ms`);
+            case 'broken': throw new RemoteCallFailed(`The connection to NATS broke while '${what}' was on its way; it may have run`);
+        }
     }
 
     /** Lets subscriptions finish what they received, then closes. */
     async drain(): Promise<void>
     {
+        this.#requester.close();
         if (this.connection.isClosed() || this.connection.isDraining()) return this.connection.closed().then(() => undefined);
         await this.connection.drain();
     }
@@ -97,6 +110,7 @@ export class NatsLink
             if (status.type === 'disconnect')
             {
                 this.#connected = false;
+                this.#requester.breakAll();
                 log.warn(`Disconnected from NATS at ${status.server}; reconnecting`);
             }
             else if (status.type === 'reconnect')
@@ -108,17 +122,12 @@ export class NatsLink
     }
 }
 
-function requestFailure(error: unknown, what: string, timeout: number): Error
+/** Why a request could not even be sent. */
+function publishFailure(error: unknown, what: string): Error
 {
-    if (error instanceof errors.RequestError && error.isNoResponders()) return new NoResponders(what);
-    if (error instanceof errors.NoRespondersError) return new NoResponders(what);
-    if (error instanceof errors.TimeoutError || (error instanceof errors.RequestError && error.cause instanceof errors.TimeoutError))
-    {
-        return new RemoteCallTimedOut(`No answer over NATS for '${what}' within ${timeout} ms`);
-    }
     if (error instanceof errors.ClosedConnectionError || error instanceof errors.DrainingConnectionError)
     {
         return new BrokerUnavailable(`The connection to NATS is closing; '${what}' was not sent`);
     }
-    return new RemoteCallFailed(`The request for '${what}' over NATS failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    return new RemoteCallFailed(`The request for '${what}' could not be sent over NATS: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
 }

@@ -345,7 +345,9 @@ describe('two gateways and three workers of two segments on NATS', () =>
         await waitUntil(() => load.successesSince(backAt) > 200, 'calls after the reconnection');
         const outcomes = await load.stop();
         expect(outcomes.filter(outcome => outcome.status !== 200 && (outcome.end < downAt || outcome.start > backAt))).toEqual([]);
-        expect(outcomes.filter(outcome => outcome.status !== 200).every(outcome => outcome.status === 503 || outcome.status === 504)).toBe(true);
+        // 503 for calls made while it is down, 502 for those on their way when it went (they may have run),
+        // 504 for one whose answer was lost before the client saw the connection go.
+        expect(outcomes.filter(outcome => outcome.status !== 200).every(outcome => [502, 503, 504].includes(outcome.status))).toBe(true);
         expect(gateways[0].output()).toContain('Reconnected to NATS');
     });
 });
