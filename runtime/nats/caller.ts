@@ -3,7 +3,7 @@ import { forwardedHeaders } from '../cluster/call-context.js';
 import { InvalidPeerAnswer, WorkerUnavailable } from '../errors.js';
 import type { ProcedureManifest } from '../manifest.js';
 import { decodeAnswer as decodeResult, encodeCall } from '../rpc/remote-call.js';
-import type { ValueCodec } from '../rpc/rpc-handler.js';
+import type { ValueCodec } from '../serialization/codec.js';
 import { NoResponders, type NatsLink } from './connection.js';
 import { decodeAnswer, encodeRequest } from './messages.js';
 import { rpcSubject } from './subjects.js';

@@ -1,6 +1,6 @@
 import type { Subscription } from '@nats-io/transport-node';
 
-import { compareVersions } from '../rpc/versions.js';
+import { compareVersions } from '../procedure-versions.js';
 import type { NatsLink } from './connection.js';
 import { readAnnouncement, readGoodbye, type WorkerAnnouncement } from './discovery.js';
 import { discoverSubject, downSubject, upSubject } from './subjects.js';

@@ -1,4 +1,4 @@
-import { parseVersion } from '../rpc/versions.js';
+import { parseVersion } from '../procedure-versions.js';
 
 /** What a worker tells the gateways about itself on NATS (subjects.ts: workers.up, workers.discover). */
 export interface WorkerAnnouncement

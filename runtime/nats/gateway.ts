@@ -1,12 +1,12 @@
-import type { HttpAnswer, HttpRequest } from '../cluster/http-client.js';
-import { requestHeader } from '../cluster/http-client.js';
 import { BadRequest, InvalidPeerAnswer, NoWorkerYet, ProcedureNotFound, WorkerUnavailable } from '../errors.js';
-import { compareVersions, parseVersion, VERSION_HEADER } from '../rpc/versions.js';
+import { compareVersions, parseVersion, VERSION_HEADER } from '../procedure-versions.js';
 import { sameTrustKey } from '../rpc/trust-key.js';
 import { NoResponders, type NatsLink } from './connection.js';
 import type { ListedWorker, ServedProcedure, WorkerDirectory } from './directory.js';
 import { decodeAnswer, encodeRequest } from './messages.js';
 import { rpcSubject } from './subjects.js';
+import { requestHeader } from '../transport/raw-headers.js';
+import type { HttpAnswer, HttpRequest } from '../transport/transport.js';
 
 export interface NatsGatewayOptions
 {

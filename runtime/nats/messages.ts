@@ -1,4 +1,4 @@
-import { readAnswerHead } from '../channel/answer-head.js';
+import { readAnswerHead } from '../channel/messages.js';
 
 /**
  * What travels in a NATS message: exactly what an HTTP request or answer carries, so that a worker

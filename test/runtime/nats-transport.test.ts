@@ -85,8 +85,10 @@ describe('the nats key of worker and gateway files', () =>
     {
         expect(failure({ url: 'http://127.0.0.1:3000', gateway: { nats: { servers: 'nats://x:1', user: 'me' } } })).toContain("unknown key 'user' in 'gateway.nats'");
         expect(failure({ url: 'http://127.0.0.1:3000', gateway: { nats: 'nats://x:1' } })).toContain('gateway.nats');
-        expect(failure({ url: 'http://127.0.0.1:3000', gateway: { nats: { servers: [] } } })).toContain("'gateway.nats.servers' names no server");
-        expect(failure({ url: 'http://127.0.0.1:3000', gateway: { nats: { servers: ['nats://x:1', 3] } } })).toContain('gateway.nats.servers[1]');
+        expect(failure({ url: 'http://127.0.0.1:3000', gateway: { nats: { servers: [] } } })).toContain("'gateway.nats.servers' must be a NATS server address such as \"nats://127.0.0.1:4222\", or an array of them, not an array");
+        expect(failure({ url: 'http://127.0.0.1:3000', gateway: { nats: { servers: ' , ' } } })).toContain("'gateway.nats.servers' names no server");
+        expect(failure({ url: 'http://127.0.0.1:3000', gateway: { nats: { prefix: 'x' } } })).toContain("missing required key 'servers' in 'gateway.nats'");
+        expect(failure({ url: 'http://127.0.0.1:3000', gateway: { nats: { servers: ['nats://x:1', 3] } } })).toContain("'gateway.nats.servers' must be a NATS server address");
         expect(failure({ url: 'http://127.0.0.1:3000', gateway: { nats: { servers: 'ws://x:1' } } })).toContain('only nats:// and tls:// servers are supported');
         expect(failure({ url: 'http://127.0.0.1:3000', worker: { segments: [], nats: { servers: 'nats://x:1', prefix: 'a>' } } })).toContain("'worker.nats.prefix' must be one subject token");
         expect(failure({ url: 'http://127.0.0.1:3000', worker: { segments: [], gateway: 'http://127.0.0.1:1', nats: { servers: 'nats://x:1' } } })).toContain("'worker' has both 'gateway' and 'nats'");
