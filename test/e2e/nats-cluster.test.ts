@@ -371,7 +371,7 @@ describe('the nats key of a service file', () =>
     {
         const cases: [unknown, string][] = [
             [{ url: 'http://127.0.0.1:3999', gateway: { nats: { servers: 'nats://127.0.0.1:4222', queue: 'x' } } }, "unknown key 'queue' in 'gateway.nats'"],
-            [{ url: 'http://127.0.0.1:3999', gateway: { nats: {} } }, "missing required key 'gateway.nats.servers'"],
+            [{ url: 'http://127.0.0.1:3999', gateway: { nats: {} } }, "missing required key 'servers' in 'gateway.nats'"],
             [{ url: 'http://127.0.0.1:3999', gateway: { nats: { servers: 'http://127.0.0.1:4222' } } }, 'only nats:// and tls:// servers are supported'],
             [{ url: 'http://127.0.0.1:3999', gateway: { nats: { servers: 'nats://127.0.0.1:4222', prefix: 'a.b' } } }, "'gateway.nats.prefix' must be one subject token"],
             [{ url: 'http://127.0.0.1:3999', worker: { segments: [], gateway: 'http://127.0.0.1:3000', nats: { servers: 'nats://127.0.0.1:4222' } } }, "'worker' has both 'gateway' and 'nats'"]
