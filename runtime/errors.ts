@@ -153,3 +153,15 @@ export class ProcedureTimedOut extends ServerError
         super(`Procedure '${fqn}' did not return within ${limit} ms (the service's requestTimeout); its answer is abandoned`);
     }
 }
+
+/** The connection to the NATS servers is down (it reconnects by itself): calls fail at once until it is back. */
+export class BrokerUnavailable extends ServerError
+{
+    override readonly status: number = 503;
+}
+
+/** A request or answer larger than the NATS server takes in one message (its `max_payload`). */
+export class MessageTooLarge extends JitarError
+{
+    override readonly status: number = 413;
+}

@@ -3,7 +3,8 @@
 //
 //   plain Fastify route  ·  jitar standalone  ·  client → gateway → 1 worker  ·  client → bare Node proxy → the
 //   same worker  ·  client → gateway → 2 workers  ·  client → gateway → worker of segment 'chain' → worker
-//   of segment 'hello' (a worker-to-worker call)  ·  client → proxy → gateway → 1 worker
+//   of segment 'hello' (a worker-to-worker call)  ·  client → proxy → gateway → 1 worker  ·  and the same
+//   three gateway rows with NATS between gateway and workers (nats-targets.mjs)
 //
 //   node bench/cluster/run.mjs [--rounds=2] [--duration=8] [--warmup=2] [--connections=50]
 //
@@ -19,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { fmt, load, median, table, versionOf } from '../lib/measure.mjs';
 import { assertRunning, fail, freePort, runBenchmark, startServer } from '../lib/processes.mjs';
 import { startTransportRows, transportDecision } from './http2-rows.mjs';
+import { natsTargets, reportNats } from './nats-targets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -141,6 +143,7 @@ async function main() {
     target('proxy → gateway + 1 worker', [proxy, gatewayOne, workerOne], `${proxy.url}/rpc/domain/sayHello?name=John`),
   ];
   targets.push(...await startTransportRows({ startServer, freePort, here, nodeFlags: NODE_FLAGS, target }));
+  targets.push(...await natsTargets(appDir, startJitar, target));
   for (const t of targets) await checkSample(t);
 
   const run = async (t, seconds, what) => {
@@ -181,6 +184,7 @@ async function main() {
   const decision = transportDecision(summary);
   if (decision !== undefined) console.log(`\n${decision.text}`);
   console.log(`\nTarget: gateway + 1 worker at least ${TARGET_RATIO}x the standalone's requests per second: ${ratio.toFixed(2)}x ${ratio >= TARGET_RATIO ? 'PASS' : 'MISS'}`);
+  reportNats(summary, standaloneRps);
   console.log(`\nnode ${process.version}, fastify ${versionOf(repo, 'fastify')}, undici ${versionOf(repo, 'undici')}, autocannon ${versionOf(repo, 'autocannon')}, every server with node ${NODE_FLAGS.join(' ')}`);
   console.log(`All servers and the load generator share one machine (${availableParallelism()} cores, ${cpus()[0]?.model ?? 'unknown CPU'}), on 127.0.0.1.`);
 }

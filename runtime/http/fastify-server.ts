@@ -26,9 +26,23 @@ export interface HttpParts
     health: HealthReport;
     assets?: { root: string; whitelist: AssetWhitelist };
     gateway?: Gateway;
+    /** A gateway on a message broker (runtime/nats): forwards RPC requests there, and lists the workers it knows. */
+    broker?: BrokerGateway;
     proxy?: { rpcClient: Transport; fileClient: HttpClient; targets: ProxyTargets };
     /** The app's OpenAPI document as JSON text, served at /openapi.json (standalones and gateways). */
     openapi?: string;
+}
+
+/** What the HTTP side needs of a gateway whose workers are reached through a broker (NATS). */
+export interface BrokerGateway
+{
+    forward: Forward;
+    /** The workers and what they serve, for `GET /workers`. */
+    workers(): unknown[];
+    /** Each procedure version served and by which workers, for `GET /procedures`. */
+    procedures(): unknown[];
+    /** Whether `key` opens the list (the gateway's trust key, if it has one). */
+    trusts(key: unknown): boolean;
 }
 
 /** What `/health` and `/health/status` answer: the service's health checks, run (runtime/health). */
@@ -123,10 +137,23 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
         void reply.status(404).type('text/plain').send('Not found');
     });
 
-    const { rpc, health, assets, gateway, proxy } = parts;
+    const { rpc, health, assets, gateway, broker, proxy } = parts;
     if (gateway !== undefined)
     {
         addGatewayRoutes(server, gateway);
+    }
+    else if (broker !== undefined)
+    {
+        server.get('/workers', async (request, reply) =>
+        {
+            if (!broker.trusts(request.headers['x-jitar-trust-key'])) return reply.code(401).type('text/plain').send('Request not trusted');
+            return reply.send(broker.workers());
+        });
+        server.get('/procedures', async (request, reply) =>
+        {
+            if (!broker.trusts(request.headers['x-jitar-trust-key'])) return reply.code(401).type('text/plain').send('Request not trusted');
+            return reply.send(broker.procedures());
+        });
     }
     else if (proxy !== undefined)
     {
@@ -142,7 +169,7 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
         }
         server.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/rpc/*', handler: (request, reply) => answerRpc(parts.rpc ?? rpc, (request.params as { '*': string })['*'], request, reply, state) });
     }
-    if (gateway !== undefined || proxy !== undefined || rpc !== undefined)
+    if (gateway !== undefined || broker !== undefined || proxy !== undefined || rpc !== undefined)
     {
         // As the reference answers them: a method RPC does not use is not implemented, rather than not found.
         server.route({ method: ['PUT', 'DELETE', 'PATCH'], url: '/rpc/*', handler: async (request, reply) => reply.status(501).type('text/plain; charset=utf-8').header('x-content-type-options', 'nosniff').send(`Method ${request.method} is not implemented for RPC: use GET, POST or OPTIONS`) });
@@ -186,8 +213,9 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 /** How a gateway or proxy sends RPC requests on, its middleware included; undefined for services that answer them. */
 function forwarderOf(parts: HttpParts, log: FastifyBaseLogger): Forward | undefined
 {
-    const { gateway, proxy, middleware = [] } = parts;
+    const { gateway, broker, proxy, middleware = [] } = parts;
     if (gateway !== undefined) return withMiddleware(middleware, (fqn, request) => gateway.forward(fqn, request), middlewareFailed(log));
+    if (broker !== undefined) return withMiddleware(middleware, (fqn, request) => broker.forward(fqn, request), middlewareFailed(log));
     if (proxy !== undefined) return withMiddleware(middleware, (_fqn, request) => proxy.rpcClient.send(proxy.targets.rpc, request), middlewareFailed(log));
     return undefined;
 }

@@ -5,6 +5,7 @@ import { Gateway } from '../cluster/gateway.js';
 import { WorkerRegistry } from '../cluster/worker-registry.js';
 import { forwardingChannelHandler } from '../http/forwarding.js';
 import { middlewareFailed, withMiddleware } from '../http/forwarding-middleware.js';
+import { startNatsGateway } from './nats-service.js';
 import { servedOpenApi } from './served-files.js';
 import { peerFaultLog, type ServiceContext, type ServiceRole } from './service-context.js';
 
@@ -12,9 +13,10 @@ import { peerFaultLog, type ServiceContext, type ServiceRole } from './service-c
  * A gateway: takes workers' registrations and reports, and forwards each RPC request to a worker that
  * serves the procedure, over channels; proxies and workers that call through it send over channels too.
  */
-export function startGateway(context: ServiceContext<'gateway'>): ServiceRole
+export function startGateway(context: ServiceContext<'gateway'>): ServiceRole | Promise<ServiceRole>
 {
     const { config, log, target, middleware, bodyLimit } = context;
+    if (config.nats !== undefined) return startNatsGateway(context, config.nats);
     const client = new ChannelClient(config.requestTimeout, context.ca, peerFaultLog(log));
     const registry = new WorkerRegistry({ unavailableThreshold: config.unavailableThreshold, stoppedThreshold: config.stoppedThreshold });
     // After a restart, workers come back one report at a time: names they will serve are a 503 (try

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 
 import { describeValue } from '../config/config-schemas.js';
+import { DEFAULT_PREFIX, prefixProblem, readServers, type NatsSettings } from '../nats/settings.js';
 import { EnvFileError, findEnvFile, readEnvFile } from '../config/env-file.js';
 import { parseJsonText } from '../config/json-syntax.js';
 import { certificatesProblem, hostProblem, keyPairProblem, privateKeyProblem, readPemFile, type PemFile } from '../config/pem-files.js';
@@ -150,6 +151,8 @@ export interface WorkerServiceConfig extends ServiceCommon
     readonly reportInterval: number;
     /** Milliseconds a procedure of this worker may take before its call is answered 504, and another worker to answer a call from this one (ours). */
     readonly requestTimeout: number;
+    /** The NATS servers that carry the app's RPC instead of a gateway (ours); undefined: HTTP. */
+    readonly nats?: NatsSettings;
 }
 
 export interface GatewayServiceConfig extends ServiceCommon
@@ -165,6 +168,8 @@ export interface GatewayServiceConfig extends ServiceCommon
     /** Milliseconds a worker may take to answer a forwarded request (ours). */
     readonly requestTimeout: number;
     readonly openapi?: OpenApiSetting;
+    /** The NATS servers whose workers this gateway sends requests to, instead of registered ones (ours); undefined: HTTP. */
+    readonly nats?: NatsSettings;
 }
 
 export interface RepositoryServiceConfig extends ServiceCommon, AssetSettings
@@ -328,11 +333,13 @@ interface ServiceFile
     tls?: { cert: string; key: string; ca?: string };
     connections?: Partial<Record<keyof ConnectionSettings, Setting>>;
     standalone?: AssetSection & { segments: string[]; trustKey?: string; openapi?: Setting; requestTimeout?: Setting; serializeCalls?: Setting };
-    worker?: { segments: string[]; gateway?: string; trustKey?: string; reportInterval?: Setting; requestTimeout?: Setting };
-    gateway?: { monitorInterval?: Setting; trustKey?: string; requestTimeout?: Setting; openapi?: Setting };
+    worker?: { segments: string[]; gateway?: string; trustKey?: string; reportInterval?: Setting; requestTimeout?: Setting; nats?: NatsSection };
+    gateway?: { monitorInterval?: Setting; trustKey?: string; requestTimeout?: Setting; openapi?: Setting; nats?: NatsSection };
     repository?: AssetSection;
     proxy?: { gateway?: string; worker?: string; repository?: string; requestTimeout?: Setting };
 }
+
+interface NatsSection { servers: string | string[]; prefix?: string }
 
 const CHANNEL_KEYS: readonly (keyof ConnectionSettings)[] = ['channelIdleTimeout', 'channelFrameTimeout', 'maxChannels', 'maxChannelsPerPeer'];
 /** The kinds that take channels (from gateways, proxies and other workers). */
@@ -391,7 +398,8 @@ class ServiceReader
                     gateway: section.gateway === undefined ? undefined : this.url(section.gateway, 'worker.gateway').url,
                     trustKey: this.optionalString(section.trustKey, 'worker.trustKey'),
                     reportInterval: this.milliseconds(section.reportInterval, 'worker.reportInterval', SERVICE_DEFAULTS.reportInterval),
-                    requestTimeout: this.milliseconds(section.requestTimeout, 'worker.requestTimeout', SERVICE_DEFAULTS.requestTimeout)
+                    requestTimeout: this.milliseconds(section.requestTimeout, 'worker.requestTimeout', SERVICE_DEFAULTS.requestTimeout),
+                    ...this.nats(section, 'worker')
                 };
             }
             case 'gateway': {
@@ -403,7 +411,8 @@ class ServiceReader
                     requestTimeout: this.milliseconds(section.requestTimeout, 'gateway.requestTimeout', SERVICE_DEFAULTS.requestTimeout),
                     ...section.openapi === undefined ? {} : { openapi: this.boolean(section.openapi, 'gateway.openapi', true) },
                     unavailableThreshold: this.milliseconds(root.remoteWorker?.unavailableThreshold, 'remoteWorker.unavailableThreshold', SERVICE_DEFAULTS.unavailableThreshold),
-                    stoppedThreshold: this.milliseconds(root.remoteWorker?.stoppedThreshold, 'remoteWorker.stoppedThreshold', SERVICE_DEFAULTS.stoppedThreshold)
+                    stoppedThreshold: this.milliseconds(root.remoteWorker?.stoppedThreshold, 'remoteWorker.stoppedThreshold', SERVICE_DEFAULTS.stoppedThreshold),
+                    ...this.nats(section, 'gateway')
                 };
             }
             case 'repository':
@@ -454,6 +463,22 @@ class ServiceReader
             this.fail('connections.headersTimeout', `'connections.headersTimeout' (${connections.headersTimeout} ms) must not be longer than 'connections.bodyTimeout' (${connections.bodyTimeout} ms), which counts from the same start`);
         }
         return connections;
+    }
+
+    /** `worker.nats` or `gateway.nats`, once its variables are replaced: the servers parsed, the prefix one subject token. */
+    private nats(section: { gateway?: string; nats?: NatsSection }, kind: 'worker' | 'gateway'): { nats?: NatsSettings }
+    {
+        const value = section.nats;
+        if (value === undefined) return {};
+        const path = `${kind}.nats`;
+        if (kind === 'worker' && section.gateway !== undefined) this.fail(path, `'worker' has both 'gateway' and 'nats'; a worker joins either an HTTP cluster (gateway) or NATS, keep one`);
+        const values = typeof value.servers === 'string' ? [this.string(value.servers, `${path}.servers`)] : this.strings(value.servers, `${path}.servers`);
+        const servers = readServers(values);
+        if (typeof servers === 'string') this.fail(`${path}.servers`, `'${path}.servers' ${servers}`);
+        const prefix = value.prefix === undefined ? DEFAULT_PREFIX : this.string(value.prefix, `${path}.prefix`);
+        const problem = prefixProblem(prefix);
+        if (problem !== undefined) this.fail(`${path}.prefix`, `'${path}.prefix' ${problem}, not ${JSON.stringify(prefix)}`);
+        return { nats: { servers, prefix } };
     }
 
     /** The value of `name` or of its alias, with the key path as the file writes it; both given is an error. */

@@ -25,7 +25,9 @@ const EXPECTED: Readonly<Record<string, string>> = {
     filePatterns: 'an array of file patterns (strings)',
     milliseconds: 'a positive number of milliseconds',
     count: 'a whole number from 1 on',
-    switch: 'true or false'
+    switch: 'true or false',
+    natsServers: 'a NATS server address such as "nats://127.0.0.1:4222", or an array of them',
+    nats: 'an object with servers (and prefix)'
 };
 
 /** What a missing required key is, for its message. */
@@ -33,7 +35,8 @@ const REQUIRED: Readonly<Record<string, string>> = {
     url: 'where this service listens, such as "http://127.0.0.1:3000"',
     segments: 'the names of the segments it serves, such as ["default"]',
     cert: 'the certificate to serve with: a PEM file relative to the app root, such as "./certs/server.crt"',
-    key: 'the certificate\'s private key: a PEM file relative to the app root, such as "./certs/server.key"'
+    key: 'the certificate\'s private key: a PEM file relative to the app root, such as "./certs/server.key"',
+    servers: 'the NATS servers, such as "nats://127.0.0.1:4222" or "${NATS_URL}"'
 };
 
 /**

@@ -6,6 +6,7 @@ import { KnownWorkers } from '../cluster/known-workers.js';
 import type { RpcHandler } from '../rpc/rpc-handler.js';
 import type { ValueCodec } from '../serialization/codec.js';
 import { HttpClient } from '../transport/http-client.js';
+import { startNatsWorker } from './nats-service.js';
 import { loadSegments, serveProcedures } from './procedures.js';
 import { peerFaultLog, type ServiceContext, type ServiceRole } from './service-context.js';
 
@@ -20,6 +21,7 @@ export async function startWorker(context: ServiceContext<'worker'>): Promise<Se
 {
     const { config } = context;
     const app = await loadSegments(context);
+    if (config.nats !== undefined) return startNatsWorker(context, app, config.nats);
     if (config.gateway === undefined)
     {
         const { runtime, rpc, channels } = await serveProcedures(context, app, { trustKey: config.trustKey });

@@ -252,7 +252,7 @@ describe('aliases', () =>
     test('index is not an alias in a worker', () =>
     {
         expect(failure({ ...URL_ONLY, worker: { segments: ['a'], index: 'x.html' } }))
-            .toBe(`services/test.json: unknown key 'index' in 'worker'; known keys are segments, gateway, trustKey, reportInterval, requestTimeout`);
+            .toBe(`services/test.json: unknown key 'index' in 'worker'; known keys are segments, gateway, trustKey, reportInterval, requestTimeout, nats`);
     });
 });
 
@@ -384,7 +384,7 @@ describe('${VAR}', () =>
     test('unknown keys are reported before variables inside them', () =>
     {
         expect(failure({ ...URL_ONLY, worker: { segments: ['a'], gatway: '${GATEWAY_URL}' } }))
-            .toBe(`services/test.json: unknown key 'gatway' in 'worker'; known keys are segments, gateway, trustKey, reportInterval, requestTimeout; did you mean 'gateway'?`);
+            .toBe(`services/test.json: unknown key 'gatway' in 'worker'; known keys are segments, gateway, trustKey, reportInterval, requestTimeout, nats; did you mean 'gateway'?`);
     });
 });
 
@@ -440,9 +440,9 @@ describe('errors', () =>
     test('a typo gets the nearest known key; a key near none gets none', () =>
     {
         expect(failure({ ...URL_ONLY, worker: { segmnts: ['a'] } }, {}, 'worker.json'))
-            .toBe(`services/worker.json: unknown key 'segmnts' in 'worker'; known keys are segments, gateway, trustKey, reportInterval, requestTimeout; did you mean 'segments'?`);
+            .toBe(`services/worker.json: unknown key 'segmnts' in 'worker'; known keys are segments, gateway, trustKey, reportInterval, requestTimeout, nats; did you mean 'segments'?`);
         expect(failure({ ...URL_ONLY, setup: ['./up'], gateway: {} })).toMatch(/unknown key 'setup' at the root; known keys are url, .*; did you mean 'setUp'\?$/);
-        expect(failure({ ...URL_ONLY, gateway: { banana: 1 } })).toBe(`services/test.json: unknown key 'banana' in 'gateway'; known keys are monitorInterval, trustKey, requestTimeout, openapi`);
+        expect(failure({ ...URL_ONLY, gateway: { banana: 1 } })).toBe(`services/test.json: unknown key 'banana' in 'gateway'; known keys are monitorInterval, trustKey, requestTimeout, openapi, nats`);
     });
 
     test('the $schema key for editors is accepted and changes nothing', () =>
@@ -458,7 +458,7 @@ describe('errors', () =>
 
     test('unknown keys in every service kind and in remoteWorker', () =>
     {
-        expect(failure({ ...URL_ONLY, gateway: { reportInterval: 5 } })).toBe(`services/test.json: unknown key 'reportInterval' in 'gateway'; known keys are monitorInterval, trustKey, requestTimeout, openapi`);
+        expect(failure({ ...URL_ONLY, gateway: { reportInterval: 5 } })).toBe(`services/test.json: unknown key 'reportInterval' in 'gateway'; known keys are monitorInterval, trustKey, requestTimeout, openapi, nats`);
         expect(failure({ ...URL_ONLY, repository: { segments: [] } })).toBe(`services/test.json: unknown key 'segments' in 'repository'; known keys are assets, assetRoot, indexFilename, serveIndexOnNotFound`);
         expect(failure({ ...URL_ONLY, proxy: { gateway: 'http://g:1', trustKey: 'k', x: 1, y: 2 } })).toBe(`services/test.json: unknown keys 'trustKey', 'x' and 'y' in 'proxy'; known keys are gateway, worker, repository, requestTimeout`);
         expect(failure({ ...URL_ONLY, remoteWorker: { stopThreshold: 1 }, gateway: {} })).toBe(`services/test.json: unknown key 'stopThreshold' in 'remoteWorker'; known keys are unavailableThreshold, stoppedThreshold; did you mean 'stoppedThreshold'?`);

@@ -109,7 +109,7 @@ describe('every configuration file passes its schema', () =>
     {
         for (const kind of KINDS) expect(all.filter(entry => entry.kind === kind).length).toBeGreaterThan(5);
         expect(all.filter(entry => shown(entry.file).startsWith('templates/'))).toHaveLength(6);
-        expect(all.filter(entry => shown(entry.file).startsWith('examples/'))).toHaveLength(13);
+        expect(all.filter(entry => shown(entry.file).startsWith('examples/'))).toHaveLength(16);
     });
 
     test.each(all.map(entry => [shown(entry.file), entry.kind] as const))('%s (%s)', (file, kind) =>

@@ -1,0 +1,133 @@
+import { connect, errors, type NatsConnection } from '@nats-io/transport-node';
+
+import { BrokerUnavailable, MessageTooLarge, RemoteCallFailed, RemoteCallTimedOut } from '../errors.js';
+import { Requester, type RequestOutcome } from './requester.js';
+import type { NatsSettings } from './settings.js';
+
+/** What the connection tells the service's log. */
+export interface NatsLog
+{
+    info(message: string): void;
+    warn(message: string): void;
+}
+
+/** No process subscribes to the subject: nobody serves this procedure version now. */
+export class NoResponders extends Error {}
+
+/** How often request deadlines are checked (ms): a request times out at most this much late. */
+const SWEEP_EVERY = 100;
+
+/** How long the client waits between two attempts to reach a server again; it tries for ever. */
+const RECONNECT_WAIT = 250;
+
+/**
+ * One client connection to the NATS servers, shared by everything a process does over NATS. It
+ * reconnects for ever when the servers go away (subscriptions are made again by the client); while it
+ * is down, requests fail at once with a 503 instead of waiting for their timeout.
+ */
+export class NatsLink
+{
+    readonly connection: NatsConnection;
+    readonly settings: NatsSettings;
+    readonly #requester: Requester;
+    #connected = true;
+
+    private constructor(connection: NatsConnection, settings: NatsSettings, log: NatsLog)
+    {
+        this.connection = connection;
+        this.settings = settings;
+        this.#requester = new Requester(connection, SWEEP_EVERY);
+        void this.#watch(log);
+    }
+
+    /** Connects, or throws naming the servers it could not reach. */
+    static async open(settings: NatsSettings, name: string, log: NatsLog): Promise<NatsLink>
+    {
+        try
+        {
+            // Without async traces, the client does not make an Error (and its stack) for every request
+            // in case it fails: a cost that shows at a gateway's rate. Our failures say what failed themselves.
+            const connection = await connect({ servers: [...settings.servers], name, maxReconnectAttempts: -1, reconnectTimeWait: RECONNECT_WAIT, reconnectJitter: 50, noAsyncTraces: true });
+            log.info(`Connected to NATS at ${connection.getServer()} (subjects ${settings.prefix}.*)`);
+            return new NatsLink(connection, settings, log);
+        }
+        catch (error)
+        {
+            throw new Error(`Could not connect to the NATS servers ${settings.servers.join(', ')}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        }
+    }
+
+    get connected(): boolean
+    {
+        return this.#connected && !this.connection.isClosed();
+    }
+
+    /** The largest message the server takes. */
+    get maxPayload(): number
+    {
+        return this.connection.info?.max_payload ?? 1024 * 1024;
+    }
+
+    /**
+     * Sends a request and gives the answer's bytes. Throws NoResponders when nobody serves the subject,
+     * BrokerUnavailable while the connection is down, MessageTooLarge, RemoteCallTimedOut after
+     * `timeout` ms without an answer (the worker that took it died, or is too slow), RemoteCallFailed else.
+     */
+    async request(subject: string, payload: Uint8Array, timeout: number, what: string): Promise<Uint8Array>
+    {
+        if (!this.connected) throw new BrokerUnavailable(`The connection to NATS is down (reconnecting); '${what}' cannot be sent now, try again`);
+        if (payload.length > this.maxPayload) throw new MessageTooLarge(`The request for '${what}' is ${payload.length} bytes; the NATS server takes at most ${this.maxPayload} bytes per message (its max_payload)`);
+        let outcome: RequestOutcome;
+        try
+        {
+            outcome = await this.#requester.request(subject, payload, timeout);
+        }
+        catch (error)
+        {
+            throw publishFailure(error, what);
+        }
+        switch (outcome.kind)
+        {
+            case 'answer': return outcome.data;
+            case 'no-responders': throw new NoResponders(what);
+            case 'timeout': throw new RemoteCallTimedOut(`No answer over NATS for '${what}' within ${timeout} ms`);
+            case 'broken': throw new RemoteCallFailed(`The connection to NATS broke while '${what}' was on its way; it may have run`);
+        }
+    }
+
+    /** Lets subscriptions finish what they received, then closes. */
+    async drain(): Promise<void>
+    {
+        this.#requester.close();
+        if (this.connection.isClosed() || this.connection.isDraining()) return this.connection.closed().then(() => undefined);
+        await this.connection.drain();
+    }
+
+    async #watch(log: NatsLog): Promise<void>
+    {
+        for await (const status of this.connection.status())
+        {
+            if (status.type === 'disconnect')
+            {
+                this.#connected = false;
+                this.#requester.breakAll();
+                log.warn(`Disconnected from NATS at ${status.server}; reconnecting`);
+            }
+            else if (status.type === 'reconnect')
+            {
+                this.#connected = true;
+                log.info(`Reconnected to NATS at ${status.server}`);
+            }
+        }
+    }
+}
+
+/** Why a request could not even be sent. */
+function publishFailure(error: unknown, what: string): Error
+{
+    if (error instanceof errors.ClosedConnectionError || error instanceof errors.DrainingConnectionError)
+    {
+        return new BrokerUnavailable(`The connection to NATS is closing; '${what}' was not sent`);
+    }
+    return new RemoteCallFailed(`The request for '${what}' could not be sent over NATS: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+}
