@@ -31,7 +31,7 @@ export async function startNatsWorker(context: ServiceContext<'worker'>, app: Ap
     const { config, log } = context;
     const link = await NatsLink.open(settings, `jitar worker ${config.url}`, natsLog(log));
     const caller = new NatsCaller({ link, codec: app.codec, trustKey: config.trustKey, timeout: config.requestTimeout });
-    const { runtime, rpc, channels } = serveProcedures(context, app, { caller, trustKey: config.trustKey, withHeaders: runWithHeaders });
+    const { runtime, rpc, channels } = await serveProcedures(context, app, { caller, trustKey: config.trustKey, withHeaders: runWithHeaders });
     const worker = new NatsWorker({
         link, handle: rpcChannelHandler(rpc), procedures: rpc.procedures, url: config.url, reportInterval: config.reportInterval,
         drainTimeout: DRAIN_TIMEOUT, log: { error: (error, message) => log.error({ err: error }, message) }
