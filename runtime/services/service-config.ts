@@ -67,6 +67,16 @@ export const CONNECTION_DEFAULTS: ConnectionSettings = {
     maxChannelsPerPeer: 16
 };
 
+/** Root `metrics` (ours): whether `/metrics` serves the service's Prometheus metrics, and to whom. */
+export interface MetricsSettings
+{
+    readonly enabled: boolean;
+    /** Anyone may read them; otherwise only a caller with the trust key, or (for a service without one) on this machine. */
+    readonly public: boolean;
+}
+
+export const METRICS_DEFAULTS: MetricsSettings = { enabled: false, public: false };
+
 /** What every service has, from the root of its file. */
 export interface ServiceCommon
 {
@@ -89,6 +99,8 @@ export interface ServiceCommon
     readonly tls: TlsFiles | undefined;
     /** Root `connections`, with CONNECTION_DEFAULTS for what it leaves out. */
     readonly connections: ConnectionSettings;
+    /** Root `metrics` (ours): Prometheus metrics at `/metrics`; off unless the file has the key. */
+    readonly metrics: MetricsSettings;
 }
 
 /**
@@ -304,7 +316,7 @@ class Variables
 type Json = null | boolean | number | string | Json[] | JsonObject;
 interface JsonObject { [key: string]: Json }
 
-const ROOT_KEYS = ['url', 'setUp', 'tearDown', 'healthChecks', 'middleware', 'remoteWorker', 'tls', 'connections', ...SERVICE_KINDS] as const;
+const ROOT_KEYS = ['url', 'setUp', 'tearDown', 'healthChecks', 'middleware', 'remoteWorker', 'tls', 'connections', 'metrics', ...SERVICE_KINDS] as const;
 const ROOT_ALIASES: Readonly<Record<string, string>> = { middlewares: 'middleware' };
 const ASSET_KEYS = ['assets', 'assetRoot', 'indexFilename', 'serveIndexOnNotFound'] as const;
 const ASSET_ALIASES: Readonly<Record<string, string>> = { index: 'indexFilename' };
@@ -320,6 +332,7 @@ const SERVICE_ALIASES: Readonly<Record<ServiceKind, Readonly<Record<string, stri
 };
 const REMOTE_WORKER_KEYS = ['unavailableThreshold', 'stoppedThreshold'] as const;
 const TLS_KEYS = ['cert', 'key', 'ca'] as const;
+const METRICS_KEYS = ['enabled', 'public'] as const;
 
 /**
  * Root keys that only some kinds use (the others are used by all), with what the message tells a file
@@ -327,7 +340,8 @@ const TLS_KEYS = ['cert', 'key', 'ca'] as const;
  */
 const KIND_ROOT_KEYS: Readonly<Record<string, { usedBy: readonly ServiceKind[]; otherwise: string }>> = {
     middleware: { usedBy: ['standalone', 'worker', 'gateway', 'proxy'], otherwise: 'it serves no RPC requests for middleware to run around, so remove the key' },
-    remoteWorker: { usedBy: ['gateway'], otherwise: 'only a gateway uses it (when it counts its workers unavailable and stopped), so move it to the gateway\'s service file' }
+    remoteWorker: { usedBy: ['gateway'], otherwise: 'only a gateway uses it (when it counts its workers unavailable and stopped), so move it to the gateway\'s service file' },
+    metrics: { usedBy: ['standalone', 'worker', 'gateway'], otherwise: 'metrics count the RPC calls a standalone, worker or gateway answers, so remove the key' }
 };
 
 /** The longest delay Node's timers take (2^31 - 1 ms). */
@@ -383,7 +397,8 @@ class ServiceReader
             healthChecks: this.modules(top, 'healthChecks'),
             middleware: this.modules(top, 'middleware'),
             tls: this.tls(top, address.url, address.host, nonCaller(kind, root[kind])),
-            connections: this.connections(top, kind)
+            connections: this.connections(top, kind),
+            metrics: this.metrics(top)
         };
 
         const service = this.section(this.object(root[kind], kind), kind, SERVICE_KEYS[kind], SERVICE_ALIASES[kind]);
@@ -460,6 +475,15 @@ class ServiceReader
             this.fail('connections.headersTimeout', `'connections.headersTimeout' (${connections.headersTimeout} ms) must not be longer than 'connections.bodyTimeout' (${connections.bodyTimeout} ms), which counts from the same start`);
         }
         return connections;
+    }
+
+    /** Root `metrics`: `enabled` (true when the key is given) and `public` (default false: trust key or this machine only). */
+    private metrics(top: Section): MetricsSettings
+    {
+        const value = top.get('metrics');
+        if (value === undefined) return METRICS_DEFAULTS;
+        const section = this.section(this.object(value, 'metrics'), 'metrics', METRICS_KEYS, {});
+        return { enabled: this.boolean(section, 'enabled', true), public: this.boolean(section, 'public', METRICS_DEFAULTS.public) };
     }
 
     // --- structure

@@ -35,6 +35,13 @@ import { listenFailure } from './listen-failure.js';
 import type { LogFormat } from './log-format.js';
 import { exposedFqns, readManifest, readManifestIfBuilt } from './manifest-file.js';
 import { OPENAPI_PATH, readOpenApiDocument, servedPaths } from './openapi-file.js';
+import { callLogFields, logMixin } from '../telemetry/call-scope.js';
+import { observeForward } from '../telemetry/forward-observer.js';
+import { gatewayLabels, noLabels } from '../telemetry/gateway-labels.js';
+import { ServiceMetrics } from '../telemetry/metrics.js';
+import { metricsRefusal } from '../telemetry/metrics-access.js';
+import { rpcObserver } from '../telemetry/rpc-observer.js';
+import { tracedTransport } from '../telemetry/traced-transport.js';
 import { loadServiceConfig } from './service-config.js';
 import { createServiceLogger, type Logger } from './service-logger.js';
 
@@ -74,7 +81,7 @@ export async function startService(options: StartOptions): Promise<RunningServic
 {
     const config = loadServiceConfig(resolve(options.cwd, options.serviceFile), { cwd: options.cwd, envFile: options.envFile });
     const { target } = readJitarConfig(options.cwd);
-    const log = createServiceLogger({ level: options.logLevel ?? 'info', format: options.logFormat });
+    const log = createServiceLogger({ level: options.logLevel ?? 'info', format: options.logFormat, mixin: logMixin });
     const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
     // Whom this process trusts when it connects to https services; undefined: Node's default CAs.
     const ca = config.tls?.ca?.pem;
@@ -84,6 +91,13 @@ export async function startService(options: StartOptions): Promise<RunningServic
     const health = new HealthChecks(await loadAll(target, config.healthChecks, 'Health check', isHealthCheck));
     const middleware = await loadAll<Middleware>(target, config.middleware, 'Middleware', isMiddleware);
     const parts: HttpParts = { health, middleware };
+    // Prometheus metrics at /metrics, when the service file turns them on (config refuses the key elsewhere).
+    const metrics = config.metrics.enabled ? new ServiceMetrics() : undefined;
+    if (metrics !== undefined)
+    {
+        const trustKey = 'trustKey' in config ? config.trustKey : undefined;
+        parts.metrics = { text: () => metrics.text(), refusal: request => metricsRefusal(config.metrics, trustKey, request) };
+    }
     // What the service has to do once it listens, and around closing, besides closing the server.
     let started: () => Promise<void> = async () => undefined;
     let beforeClose: () => Promise<void> = async () => undefined;
@@ -108,11 +122,12 @@ export async function startService(options: StartOptions): Promise<RunningServic
         const validator = new ArgumentValidator(manifest, manifest.procedures.filter(procedure => local.holds(procedure.fqn, procedure.version)), isInstanceOf(resolver));
         // A serializing standalone's own calls pass the trust check as a worker's do, even when the file sets no key.
         const loopbackKey = config.kind === 'standalone' && config.serializeCalls ? config.trustKey ?? randomUUID() : undefined;
-        const rpc = new RpcHandler(manifest, local, validator, {
+        const rpc: RpcHandler = new RpcHandler(manifest, local, validator, {
             trustKey: loopbackKey ?? config.trustKey, middleware, codec,
             withHeaders: cluster === undefined && loopbackKey === undefined ? undefined : runWithHeaders,
             procedureTimeout: config.requestTimeout,
-            onServerError: (error, call) => log.error({ err: error, fqn: call.fqn }, 'procedure failed')
+            observe: rpcObserver({ metrics, log, select: (fqn, version): ProcedureManifest | undefined => rpc.select(fqn, version) }),
+            onServerError: (error, call) => log.error({ err: error, fqn: call.fqn, ...callLogFields(name => firstValue(call.headers()[name])) }, 'procedure failed')
         });
         parts.rpc = rpc;
         if (loopbackKey !== undefined) local.serializeCallsThrough(new LoopbackCaller({ handler: rpc, codec, trustKey: loopbackKey, forwardedHeaders }));
@@ -152,10 +167,12 @@ export async function startService(options: StartOptions): Promise<RunningServic
         // as a worker may take to be counted stopped.
         const build = readManifestIfBuilt(target);
         if (build === undefined) log.info(`No app build here: procedures no worker serves answer 503 for ${config.stoppedThreshold} ms after the start, 404 after`);
-        const gateway = new Gateway(registry, client, config.trustKey, { expected: build === undefined ? undefined : exposedFqns(build), gracePeriod: config.stoppedThreshold });
+        const expected = build === undefined ? undefined : exposedFqns(build);
+        const gateway = new Gateway(registry, tracedTransport(client, metrics), config.trustKey, { expected, gracePeriod: config.stoppedThreshold });
         parts.gateway = gateway;
+        parts.observeForward = forward => observeForward(forward, { metrics, labels: gatewayLabels(registry, expected), log });
         // Proxies and workers that call through the gateway send over channels too.
-        const forward = withMiddleware(middleware, (fqn, request) => gateway.forward(fqn, request), middlewareFailed(log));
+        const forward = parts.observeForward(withMiddleware(middleware, (fqn, request) => gateway.forward(fqn, request), middlewareFailed(log)));
         parts.channels = new ChannelServer({ handle: forwardingChannelHandler(forward), bodyLimit, log, limits: config.connections });
         const monitor = setInterval(() => registry.monitor(), config.monitorInterval);
         monitor.unref();
@@ -168,9 +185,10 @@ export async function startService(options: StartOptions): Promise<RunningServic
     else if (config.kind === 'proxy')
     {
         // RPC over a channel to the gateway or worker; files over HTTP, since they may be large.
-        const rpcClient = new ChannelClient(config.requestTimeout, ca, peerFaultLog(log));
+        const rpcClient = tracedTransport(new ChannelClient(config.requestTimeout, ca, peerFaultLog(log)));
         const fileClient = new HttpClient(config.requestTimeout, ca);
         parts.proxy = { rpcClient, fileClient, targets: { rpc: config.rpcTarget.url, repository: config.repository } };
+        parts.observeForward = forward => observeForward(forward, { metrics: undefined, labels: noLabels, log });
         afterClose = async () => { await Promise.all([rpcClient.close(), fileClient.close()]); };
     }
 
@@ -189,7 +207,8 @@ export async function startService(options: StartOptions): Promise<RunningServic
     }
 
     const tls = config.tls === undefined ? undefined : { cert: config.tls.cert.pem, key: config.tls.key.pem };
-    const http = await createHttpServer(parts, { log, bodyLimit, tls, connections: config.connections });
+    const requestLogFields = (headers: Record<string, string | string[] | undefined>): Record<string, string> => callLogFields(name => firstValue(headers[name]));
+    const http = await createHttpServer(parts, { log, bodyLimit, tls, connections: config.connections, requestLogFields });
     try
     {
         await http.server.listen({ host: config.host, port: config.port });
@@ -237,13 +256,19 @@ export async function startService(options: StartOptions): Promise<RunningServic
 /** What a worker with a gateway needs to call the procedures of other workers. */
 function joinCluster(self: string, gateway: string, trustKey: string | undefined, requestTimeout: number, ca: Buffer | undefined, codec: ValueCodec, onNoRoute: () => void, registered: () => boolean, log: Logger)
 {
-    const client = new ChannelClient(requestTimeout, ca, peerFaultLog(log));
+    // Calls to other workers carry the call's trace on (client spans, with an SDK).
+    const client = tracedTransport(new ChannelClient(requestTimeout, ca, peerFaultLog(log)));
     const workers = new KnownWorkers(self);
     // With a key, only through a gateway that took this worker (one with the same key: an open one refuses it).
     const caller = new ClusterCaller({ client, codec, workers, gateway, trustKey, onNoRoute, gatewayTrusted: trustKey === undefined ? undefined : registered });
     // Registration and reports are the gateway's HTTP API, not RPC.
     const http = new HttpClient(requestTimeout, ca);
     return { client, http, workers, caller, gateway };
+}
+
+function firstValue(value: string | readonly string[] | undefined): string | undefined
+{
+    return typeof value === 'string' || value === undefined ? value : value[0];
 }
 
 /** A log line naming the process whose answer was refused: the call gets a 502, an operator the culprit. */

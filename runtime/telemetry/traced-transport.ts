@@ -1,0 +1,80 @@
+import { context } from '@opentelemetry/api';
+
+import type { HttpAnswer, HttpRequest, Transport } from '../cluster/http-client.js';
+import { statusOf } from '../errors.js';
+import { fqnOf } from '../http/rpc-request.js';
+import { currentScope, REQUEST_ID_HEADER } from './call-scope.js';
+import type { ServiceMetrics } from './metrics.js';
+import { activeTracer, endSpan, injectTraceHeaders, rpcAttributes, SpanKind, startClientSpan } from './trace-context.js';
+
+/**
+ * A transport whose requests to other processes carry the call's trace on: with an SDK, each request is a
+ * client span whose context goes out as `traceparent`; a request id made for the call being served goes
+ * out as `x-request-id`. Without an SDK the `traceparent` the call came with travels on as it was (the
+ * headers a gateway or worker passes on). With `metrics` (a gateway's) each request is counted per worker.
+ */
+export function tracedTransport(transport: Transport, metrics?: ServiceMetrics): Transport
+{
+    return {
+        send: (origin, request) => send(transport, origin, request, metrics),
+        close: () => transport.close()
+    };
+}
+
+function send(transport: Transport, origin: string, request: HttpRequest, metrics: ServiceMetrics | undefined): Promise<HttpAnswer>
+{
+    const tracer = activeTracer();
+    const scope = currentScope();
+    if (tracer === undefined && scope === undefined && metrics === undefined) return transport.send(origin, request);
+
+    const started = performance.now();
+    const target = fqnOf(request.path);
+    const fqn = 'fqn' in target ? target.fqn : '';
+    const traced = tracer === undefined ? undefined : startClientSpan(tracer, fqn, { ...rpcAttributes(fqn, undefined), ...serverAttributes(origin) });
+    const extra: Record<string, string> = {};
+    if (traced !== undefined) injectTraceHeaders(extra, traced.context);
+    if (scope?.madeRequestId === true) extra[REQUEST_ID_HEADER] = scope.requestId;
+    const outgoing = Object.keys(extra).length === 0 ? request : { ...request, headers: withHeaders(request.headers, extra) };
+
+    const sending = traced === undefined ? transport.send(origin, outgoing) : context.with(traced.context, () => transport.send(origin, outgoing));
+    return sending.then(
+        answer =>
+        {
+            if (traced !== undefined) endSpan(traced.span, SpanKind.CLIENT, answer.status);
+            metrics?.workerCall(origin, fqn, answer.status, (performance.now() - started) / 1000);
+            return answer;
+        },
+        (error: unknown) =>
+        {
+            if (traced !== undefined) endSpan(traced.span, SpanKind.CLIENT, undefined, error);
+            metrics?.workerCall(origin, fqn, statusOf(error), (performance.now() - started) / 1000);
+            throw error;
+        });
+}
+
+/** `server.address` and `server.port` of the process called. */
+function serverAttributes(origin: string): Record<string, string | number>
+{
+    try
+    {
+        const url = new URL(origin);
+        return { 'server.address': url.hostname, 'server.port': Number(url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : url.port) };
+    }
+    catch
+    {
+        return {};
+    }
+}
+
+/** The request's headers with `extra` set, replacing those of the same names, in the shape they came in. */
+export function withHeaders(headers: HttpRequest['headers'], extra: Readonly<Record<string, string>>): HttpRequest['headers']
+{
+    if (!Array.isArray(headers)) return { ...headers, ...extra };
+    const result: string[] = [];
+    for (let index = 0; index < headers.length; index += 2)
+    {
+        if (!Object.hasOwn(extra, headers[index].toLowerCase())) result.push(headers[index], headers[index + 1]);
+    }
+    for (const name in extra) result.push(name, extra[name]);
+    return result;
+}
