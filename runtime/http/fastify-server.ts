@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 
 import type { Gateway } from '../cluster/gateway.js';
 import { statusOf } from '../errors.js';
@@ -86,7 +86,7 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
         // same one the call's own log lines carry (answerRpc), so that one id finds them all.
         requestIdHeader: 'x-request-id',
         genReqId: () => randomUUID(),
-        requestIdLogLabel: 'request_id',
+        logController: new LogController({ requestIdLogLabel: 'request_id' }),
         ...options.requestLogFields === undefined ? {} : {
             childLoggerFactory: (logger: FastifyBaseLogger, bindings: Record<string, unknown>, childOptions: object, raw: { headers: FastifyRequest['headers'] }) =>
                 logger.child({ ...bindings, ...options.requestLogFields?.(raw.headers) }, childOptions)

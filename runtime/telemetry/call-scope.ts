@@ -54,8 +54,6 @@ export function currentScope(): CallScope | undefined
     return storage.getStore();
 }
 
-const NONE: Readonly<Record<string, string>> = Object.freeze({});
-
 /**
  * pino's mixin: the ids of the call being served, on every line logged while it is; else those of the
  * active span (a line the app logs inside a span of its own).
@@ -65,7 +63,8 @@ export function logMixin(): Record<string, string>
     const scope = storage.getStore();
     if (scope !== undefined) return idFields(scope.traceId, scope.spanId, scope.requestId);
     const spanContext = trace.getActiveSpan()?.spanContext();
-    return spanContext === undefined ? NONE : { trace_id: spanContext.traceId, span_id: spanContext.spanId };
+    // A new object each time: pino adds the line's own fields to it.
+    return spanContext === undefined ? {} : { trace_id: spanContext.traceId, span_id: spanContext.spanId };
 }
 
 /**
@@ -74,7 +73,7 @@ export function logMixin(): Record<string, string>
  */
 export function callLogFields(read: HeaderReader): Record<string, string>
 {
-    if (storage.getStore() !== undefined) return NONE;
+    if (storage.getStore() !== undefined) return {};
     const given = read(REQUEST_ID_HEADER);
     return idFields(traceIdOf(read('traceparent')), undefined, given !== undefined && SANE_REQUEST_ID.test(given) ? given : undefined);
 }
