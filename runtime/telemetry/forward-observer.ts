@@ -30,10 +30,11 @@ export interface ForwardTelemetryOptions
 export function observeForward(forward: Forward, options: ForwardTelemetryOptions): Forward
 {
     const { metrics, labels, log } = options;
+    // A process's log level is set once, at its start.
+    const debug = log.isLevelEnabled('debug');
     return (fqn: string, request: HttpRequest): Promise<HttpAnswer> =>
     {
         const tracer = activeTracer();
-        const debug = log.isLevelEnabled('debug');
         if (tracer === undefined && !debug && metrics === undefined) return forward(fqn, request);
 
         const started = performance.now();

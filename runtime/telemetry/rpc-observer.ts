@@ -26,12 +26,13 @@ export interface RpcTelemetryOptions
 export function rpcObserver(options: RpcTelemetryOptions): RpcObserver
 {
     const { metrics, log, select } = options;
+    // A process's log level is set once, at its start.
+    const debug = log.isLevelEnabled('debug');
     return (call: RpcCall, run: () => Promise<RpcAnswer>): Promise<RpcAnswer> =>
     {
         // A dry run or a preflight runs nothing: it is no call.
         if (call.mode !== 'call') return run();
         const tracer = activeTracer();
-        const debug = log.isLevelEnabled('debug');
         if (tracer === undefined && !debug && metrics === undefined) return run();
 
         const started = performance.now();

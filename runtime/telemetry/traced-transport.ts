@@ -1,7 +1,7 @@
-import { context } from '@opentelemetry/api';
+import { context, type Attributes } from '@opentelemetry/api';
 
 import type { HttpAnswer, HttpRequest, Transport } from '../cluster/http-client.js';
-import { statusOf } from '../errors.js';
+import { statusOf as statusOfError } from '../errors.js';
 import { fqnOf } from '../http/rpc-request.js';
 import { currentScope, REQUEST_ID_HEADER } from './call-scope.js';
 import type { ServiceMetrics } from './metrics.js';
@@ -23,37 +23,57 @@ export function tracedTransport(transport: Transport, metrics?: ServiceMetrics):
 
 function send(transport: Transport, origin: string, request: HttpRequest, metrics: ServiceMetrics | undefined): Promise<HttpAnswer>
 {
-    const tracer = activeTracer();
-    const scope = currentScope();
-    if (tracer === undefined && scope === undefined && metrics === undefined) return transport.send(origin, request);
-
-    const started = performance.now();
+    if (metrics === undefined && activeTracer() === undefined && currentScope() === undefined) return transport.send(origin, request);
     const target = fqnOf(request.path);
     const fqn = 'fqn' in target ? target.fqn : '';
-    const traced = tracer === undefined ? undefined : startClientSpan(tracer, fqn, { ...rpcAttributes(fqn, undefined), ...serverAttributes(origin) });
+    return sendTraced(
+        fqn, () => serverAttributes(origin),
+        extra => transport.send(origin, Object.keys(extra).length === 0 ? request : { ...request, headers: withHeaders(request.headers, extra) }),
+        answer => answer.status,
+        metrics === undefined ? undefined : (status, seconds) => metrics.workerCall(origin, fqn, status, seconds));
+}
+
+/**
+ * Sends one call of `fqn` to another process, whatever the transport: `send` gets the headers to add to
+ * the request (`traceparent`/`tracestate` of a client span made for it when an SDK is registered, and the
+ * call's request id when it was made here) and gives the answer, whose status `statusOf` reads.
+ * `attributes` names the process called (`server.address`, say); `done` is told the status (a failure's
+ * by statusOf) and the seconds the call took.
+ */
+export function sendTraced<T>(
+    fqn: string,
+    attributes: () => Attributes,
+    send: (headers: Record<string, string>) => Promise<T>,
+    statusOf: (answer: T) => number,
+    done?: (status: number, seconds: number) => void): Promise<T>
+{
+    const tracer = activeTracer();
+    const scope = currentScope();
+    const started = performance.now();
+    const traced = tracer === undefined ? undefined : startClientSpan(tracer, fqn, { ...rpcAttributes(fqn, undefined), ...attributes() });
     const extra: Record<string, string> = {};
     if (traced !== undefined) injectTraceHeaders(extra, traced.context);
     if (scope?.madeRequestId === true) extra[REQUEST_ID_HEADER] = scope.requestId;
-    const outgoing = Object.keys(extra).length === 0 ? request : { ...request, headers: withHeaders(request.headers, extra) };
 
-    const sending = traced === undefined ? transport.send(origin, outgoing) : context.with(traced.context, () => transport.send(origin, outgoing));
+    const sending = traced === undefined ? send(extra) : context.with(traced.context, () => send(extra));
     return sending.then(
         answer =>
         {
-            if (traced !== undefined) endSpan(traced.span, SpanKind.CLIENT, answer.status);
-            metrics?.workerCall(origin, fqn, answer.status, (performance.now() - started) / 1000);
+            const status = statusOf(answer);
+            if (traced !== undefined) endSpan(traced.span, SpanKind.CLIENT, status);
+            done?.(status, (performance.now() - started) / 1000);
             return answer;
         },
         (error: unknown) =>
         {
             if (traced !== undefined) endSpan(traced.span, SpanKind.CLIENT, undefined, error);
-            metrics?.workerCall(origin, fqn, statusOf(error), (performance.now() - started) / 1000);
+            done?.(statusOfError(error), (performance.now() - started) / 1000);
             throw error;
         });
 }
 
 /** `server.address` and `server.port` of the process called. */
-function serverAttributes(origin: string): Record<string, string | number>
+function serverAttributes(origin: string): Attributes
 {
     try
     {
