@@ -7,7 +7,7 @@ import { Request } from '../middleware/request.js';
 import { Response } from '../middleware/response.js';
 import { decodeAnswer, encodeCall } from '../rpc/remote-call.js';
 import type { ValueCodec } from '../rpc/rpc-handler.js';
-import { activeTracer, endSpan, injectTraceHeaders, rpcAttributes, SpanKind, startClientSpan } from '../telemetry/trace-context.js';
+import { injectPageTrace } from './page-trace.js';
 
 export type FetchFunction = (url: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<globalThis.Response>;
 
@@ -49,11 +49,7 @@ export class FetchCaller implements RemoteCaller
         const { codec, remoteUrl, fetch } = this.#options;
         const call = encodeCall(procedure, { ...request.args }, codec, request.headers);
         const url = `${remoteUrl}${call.path}`;
-        // The page's trace goes along: a client span when the page registered an OpenTelemetry SDK, else
-        // the context the page made active, if any; without either, the first server starts the trace.
-        const tracer = activeTracer();
-        const traced = tracer === undefined ? undefined : startClientSpan(tracer, procedure.fqn, rpcAttributes(procedure.fqn, procedure.version));
-        injectTraceHeaders(call.headers, traced?.context);
+        injectPageTrace(call.headers);
 
         let answer: globalThis.Response;
         let body: string;
@@ -61,11 +57,9 @@ export class FetchCaller implements RemoteCaller
         {
             answer = await fetch(url, { method: 'POST', headers: call.headers, body: call.body });
             body = await answer.text();
-            if (traced !== undefined) endSpan(traced.span, SpanKind.CLIENT, answer.status);
         }
         catch (error)
         {
-            if (traced !== undefined) endSpan(traced.span, SpanKind.CLIENT, undefined, error);
             throw new JitarError(`Cannot reach ${url === call.path ? 'the page\'s server' : remoteUrl} to run '${procedure.fqn}': ${reasonOf(error)}`, { cause: error });
         }
 

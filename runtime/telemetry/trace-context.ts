@@ -4,8 +4,8 @@ import {
 } from '@opentelemetry/api';
 
 /**
- * W3C trace context and spans through `@opentelemetry/api` alone, so that it runs in pages too (no Node
- * import here). The API is a no-op until the app registers an SDK: then `activeTracer()` gives its tracer
+ * W3C trace context and spans through `@opentelemetry/api` alone (jitar/client, which imports no package,
+ * has its own few lines: client/page-trace.ts). The API is a no-op until the app registers an SDK: then `activeTracer()` gives its tracer
  * and spans are made; without one, nothing is made and the headers a request brought travel on unchanged
  * (call-scope.ts, and the headers that gateways and workers pass on anyway).
  */
