@@ -61,8 +61,10 @@ function parseSample(line: string, number: number): Sample
     if (line[at] !== ' ') fail('expected a space before the value');
     const [valueText, timestamp, ...rest] = line.slice(at + 1).trim().split(/\s+/);
     if (rest.length > 0 || (timestamp !== undefined && !/^-?\d+$/.test(timestamp))) fail('unexpected text after the value');
-    const value = valueText === '+Inf' ? Infinity : valueText === '-Inf' ? -Infinity : valueText === 'NaN' ? NaN : Number(valueText);
-    if (Number.isNaN(value) && valueText !== 'NaN') fail(`invalid value ${valueText}`);
+    // Prometheus reads values with Go's ParseFloat, which takes Inf and NaN in any case (prom-client writes `Nan`).
+    const special = valueText.toLowerCase();
+    const value = special === '+inf' || special === 'inf' ? Infinity : special === '-inf' ? -Infinity : special === 'nan' ? NaN : Number(valueText);
+    if (Number.isNaN(value) && special !== 'nan') fail(`invalid value ${valueText}`);
     return { name, labels, value };
 }
 
