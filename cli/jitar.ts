@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { closestMatch } from 'leven';
 
-import { isLogFormat, LOG_FORMATS } from '../runtime/services/log-format.js';
+import { isLogFormat, LOG_FORMATS } from '../runtime/logging/log-format.js';
 import { packageVersion } from '../runtime/version.js';
 import { parseCommand, parseOrExit, type Command } from './arguments.js';
 import { startBanner } from './start-banner.js';

@@ -1,5 +1,5 @@
 import type { JsonSchema, JsonValue, ProcedureManifest, WireName } from '../runtime/manifest.js';
-import { VERSION_HEADER } from '../runtime/rpc/versions.js';
+import { VERSION_HEADER } from '../runtime/procedure-versions.js';
 
 /** What a started service tells about itself. */
 export interface ServedProcedures

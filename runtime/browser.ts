@@ -12,4 +12,4 @@ export { Request } from './middleware/request.js';
 export { Response } from './middleware/response.js';
 export type { Middleware, NextHandler } from './middleware/middleware.js';
 export { CorsMiddleware } from './middleware/cors-middleware.js';
-export type { HealthCheck } from './services/health-checks.js';
+export type { HealthCheck } from './health/health-checks.js';

@@ -1,7 +1,7 @@
-import { VERSION_HEADER } from './rpc/versions.js';
+import { VERSION_HEADER } from './procedure-versions.js';
 
 /**
- * Errors that carry an HTTP status: the seed's set, which apps throw and subclass, and the runtime's own.
+ * Errors that carry an HTTP status: Jitar's documented set, which apps throw and subclass, and the runtime's own.
  * Subclasses keep their parent's status.
  */
 export class JitarError extends Error
@@ -70,15 +70,6 @@ export class ProcedureNotAccessible extends Forbidden
     constructor(readonly fqn: string, readonly version: string, readonly segments: readonly string[])
     {
         super(`Procedure '${fqn}' (version ${version}) is private to segment${segments.length === 1 ? '' : 's'} ${segments.map(segment => `'${segment}'`).join(', ')} and cannot be called from outside ${segments.length === 1 ? 'it' : 'them'}`);
-    }
-}
-
-/** This process holds no runtime (the app's code was loaded without `jitar start`). */
-export class RuntimeNotStarted extends ServerError
-{
-    constructor(readonly fqn: string)
-    {
-        super(`Cannot call '${fqn}': no jitar runtime runs in this process (start the app with jitar start)`);
     }
 }
 

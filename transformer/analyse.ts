@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 
 import type { ExportedDeclarations, Project, SourceFile } from 'ts-morph';
 
-import { compareVersions } from '../runtime/rpc/versions.js';
+import { compareVersions } from '../runtime/procedure-versions.js';
 import { packageVersion } from '../runtime/version.js';
 import { MANIFEST_FORMAT, type Manifest, type ProcedureManifest, type SegmentManifest } from '../runtime/manifest.js';
 import { ClassRegistry } from './analysis/classes.js';

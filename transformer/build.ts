@@ -17,7 +17,7 @@ import { readPreviousManifest } from './contracts/previous-manifest.js';
 import { surfaceChanges, type SurfaceChange } from './contracts/surface-changes.js';
 import { checkSplitSafety } from './split-safety/split-safety.js';
 import { appInfo, writeOpenApi } from './openapi-writer.js';
-import { OPENAPI_PATH } from '../runtime/services/openapi-file.js';
+import { OPENAPI_PATH } from '../runtime/app-build/openapi-file.js';
 import type { DisplayPaths } from './config/display-paths.js';
 
 export interface BuildOptions extends AnalyseOptions

@@ -2,7 +2,7 @@ import type { SourceLocation } from '../runtime/manifest.js';
 
 export type Severity = 'error' | 'warning';
 
-/** Every diagnostic jitar-compile can report, with its code: one table, so codes never collide or drift. */
+/** Every diagnostic jitar-compile and the tspc plugin can report, with its code: one table, so codes never collide or drift. */
 export const Codes = {
     // configuration
     InvalidJson: 1001,
@@ -40,7 +40,9 @@ export const Codes = {
     PreviousBuildUnreadable: 5002,
     // what changes when segments run in separate processes
     ArgumentMutated: 6001,
-    SharedModuleState: 6002
+    SharedModuleState: 6002,
+    // the tspc plugin (jitar/transformer), reported into TypeScript's own diagnostics
+    TransformerNotReady: 9001
 } as const;
 
 export type Code = typeof Codes[keyof typeof Codes];

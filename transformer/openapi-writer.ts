@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 import type { Manifest } from '../runtime/manifest.js';
-import { OPENAPI_PATH } from '../runtime/services/openapi-file.js';
+import { OPENAPI_PATH } from '../runtime/app-build/openapi-file.js';
 import { openApiDocument, type OpenApiInfo } from './openapi/openapi-document.js';
 
 /** The app's name and version for the document: its package.json's, else its folder's name and 0.0.0. */

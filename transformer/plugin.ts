@@ -1,10 +1,12 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 
 import type * as ts from 'typescript';
 
+import { readManifestFile } from '../runtime/app-build/manifest-file.js';
 import { MANIFEST_PATH, type Manifest } from '../runtime/manifest.js';
 import { readJitarConfig } from '../runtime/config/read-jitar-config.js';
+import { Codes } from './diagnostics.js';
 import { ImportPlanner } from './emit/import-planner.js';
 import { createImportRewriter } from './emit/import-rewriter.js';
 import { SegmentMap } from './emit/import-rule.js';
@@ -33,7 +35,7 @@ export default function jitarTransformer(program: ts.Program, config: JitarPlugi
     const typescript = extras.ts;
     const fail = (message: string): ts.TransformerFactory<ts.SourceFile> =>
     {
-        const diagnostic: ts.Diagnostic = { category: typescript.DiagnosticCategory.Error, code: 9001, messageText: `jitar/transformer: ${message}`, file: undefined, start: undefined, length: undefined };
+        const diagnostic: ts.Diagnostic = { category: typescript.DiagnosticCategory.Error, code: Codes.TransformerNotReady, messageText: `jitar/transformer: ${message}`, file: undefined, start: undefined, length: undefined };
         extras.addDiagnostic(diagnostic);
         return () => sourceFile => sourceFile;
     };
@@ -50,7 +52,15 @@ export default function jitarTransformer(program: ts.Program, config: JitarPlugi
         return fail(`set compilerOptions.rootDir to jitar's source folder and outDir to its target folder ('${relative(program.getCurrentDirectory(), jitar.source) || '.'}' and '${relative(program.getCurrentDirectory(), jitar.target) || '.'}')`);
     }
 
-    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8')) as Manifest;
+    let manifest: Manifest;
+    try
+    {
+        manifest = readManifestFile(manifestFile);
+    }
+    catch (error)
+    {
+        return fail(error instanceof Error ? error.message : String(error));
+    }
     const planner = new ImportPlanner(typescript, program.getTypeChecker(), jitar.source, new SegmentMap(manifest));
     return createImportRewriter(typescript, planner);
 }

@@ -2,10 +2,6 @@ import type { Socket } from 'node:net';
 
 import { FrameReader, type Frame } from './frames.js';
 
-/** The upgrade that turns an HTTP connection into a channel (`GET /jitar/channel`, `Upgrade: jitar-rpc/1`). */
-export const CHANNEL_PATH = '/jitar/channel';
-export const CHANNEL_PROTOCOL = 'jitar-rpc/1';
-
 /** How long an ended channel waits for the peer to end its side (and to read what was still sent). */
 const END_GRACE = 5000;
 

@@ -6,7 +6,7 @@ import { runChain, type Middleware } from '../middleware/middleware.js';
 import { Request } from '../middleware/request.js';
 import { Response } from '../middleware/response.js';
 import { decodeAnswer, encodeCall } from '../rpc/remote-call.js';
-import type { ValueCodec } from '../rpc/rpc-handler.js';
+import type { ValueCodec } from '../serialization/codec.js';
 import { injectPageTrace } from './page-trace.js';
 
 export type FetchFunction = (url: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<globalThis.Response>;

@@ -4,7 +4,7 @@ import type { SegmentModule } from '../core/segment-module.js';
 import type { Manifest } from '../manifest.js';
 import type { Middleware } from '../middleware/middleware.js';
 import { codecOf } from '../serialization/codec.js';
-import { createClassResolver, type ClassConstructor } from '../serialization/serializer.js';
+import { createClassResolver, type ClassConstructor } from '../serialization/class-resolver.js';
 import { FetchCaller, type FetchFunction } from './fetch-caller.js';
 
 export type ClientClass = SegmentModule['classes'][number];

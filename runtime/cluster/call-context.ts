@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
-import { CONNECTION_HEADERS } from '../http/hop-headers.js';
+import { CONNECTION_HEADERS } from '../transport/hop-headers.js';
 import type { RequestHeaders } from '../middleware/request.js';
 
 /**

@@ -2,9 +2,9 @@ import type { RemoteCaller } from '../core/procedure-runtime.js';
 import type { ProcedureManifest } from '../manifest.js';
 import { WorkerUnavailable } from '../errors.js';
 import { decodeAnswer, encodeCall } from '../rpc/remote-call.js';
-import type { ValueCodec } from '../rpc/rpc-handler.js';
+import type { ValueCodec } from '../serialization/codec.js';
 import { forwardedHeaders } from './call-context.js';
-import { ConnectionRefused, type Transport } from './http-client.js';
+import { ConnectionRefused, type Transport } from '../transport/transport.js';
 import type { KnownWorkers } from './known-workers.js';
 
 export interface ClusterCallerOptions

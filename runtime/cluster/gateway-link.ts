@@ -1,4 +1,4 @@
-import type { HttpAnswer, Transport } from './http-client.js';
+import type { HttpAnswer, Transport } from '../transport/transport.js';
 import { EXTENSIONS_HEADER, refusesExtraFields, ROUTES_EXTENSION } from './peer-extensions.js';
 import type { RoutingTable, WorkerState } from './worker-state.js';
 

@@ -1,6 +1,7 @@
 import { BadRequest, Forbidden, NoWorkerYet, ProcedureNotFound, RemoteCallTimedOut, Unauthorized, WorkerUnavailable } from '../errors.js';
-import { compareVersions, parseVersion, VERSION_HEADER } from '../rpc/versions.js';
-import { ConnectionRefused, requestHeader, type HttpAnswer, type HttpRequest, type Transport } from './http-client.js';
+import { compareVersions, parseVersion, VERSION_HEADER } from '../procedure-versions.js';
+import { requestHeader } from '../transport/raw-headers.js';
+import { ConnectionRefused, type HttpAnswer, type HttpRequest, type Transport } from '../transport/transport.js';
 import { sameTrustKey } from '../rpc/trust-key.js';
 import type { RegisteredWorker, WorkerRegistry } from './worker-registry.js';
 import { isWorkerState, type RoutingTable, type WorkerState } from './worker-state.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 
-import { compareVersions } from '../rpc/versions.js';
+import { compareVersions } from '../procedure-versions.js';
 import { RoundRobin } from './balancer.js';
 import { routeKey, type RoutingTable, type WorkerState } from './worker-state.js';
 

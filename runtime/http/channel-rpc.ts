@@ -1,8 +1,9 @@
 import querystring from 'fast-querystring';
 
 import type { RpcHandler } from '../rpc/rpc-handler.js';
-import { text, type ChannelAnswer, type ChannelRequest, type ChannelRequestHandler } from './channel-server.js';
-import { BodyError, fqnOf, headersOf, isRpcRequest, isSerialized, parseBody, rawHeader, toRpcCall } from './rpc-request.js';
+import { text, type ChannelAnswer, type ChannelRequest, type ChannelRequestHandler } from '../channel/messages.js';
+import { headersOf, rawHeader } from '../transport/raw-headers.js';
+import { BodyError, fqnOf, isRpcRequest, isSerialized, parseBody, toRpcCall } from './rpc-request.js';
 
 /**
  * A worker's answers to requests over channels: the same translation of HTTP into RPC calls as the

@@ -1,6 +1,12 @@
 import type { Server } from 'node:http';
 
-import type { ConnectionSettings } from '../services/service-config.js';
+/** The deadlines of a service's HTTP connections, in ms (the service file's root `connections`). */
+export interface ConnectionDeadlines
+{
+    headersTimeout: number;
+    bodyTimeout: number;
+    keepAliveTimeout: number;
+}
 
 /**
  * The deadlines of every HTTP connection a service takes, set on its Node server (Fastify's, or the
@@ -8,7 +14,7 @@ import type { ConnectionSettings } from '../services/service-config.js';
  * which also lifts Node's own: a client that sends part of a body and stops would hold its connection,
  * and what it sent, for ever.
  */
-export function applyDeadlines(server: Server, connections: Pick<ConnectionSettings, 'headersTimeout' | 'bodyTimeout' | 'keepAliveTimeout'>): void
+export function applyDeadlines(server: Server, connections: ConnectionDeadlines): void
 {
     server.headersTimeout = connections.headersTimeout;
     server.requestTimeout = connections.bodyTimeout;

@@ -3,19 +3,17 @@ import { randomUUID } from 'node:crypto';
 import fastifyStatic from '@fastify/static';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 
+import type { ChannelServer } from '../channel/channel-server.js';
 import type { Gateway } from '../cluster/gateway.js';
 import { statusOf } from '../errors.js';
-import type { HttpClient, Transport } from '../cluster/http-client.js';
+import type { Middleware } from '../middleware/middleware.js';
 import type { RpcHandler } from '../rpc/rpc-handler.js';
-import type { ChannelServer } from './channel-server.js';
-import type { AssetWhitelist } from '../services/asset-whitelist.js';
-import type { HealthChecks } from '../services/health-checks.js';
-import type { ConnectionSettings } from '../services/service-config.js';
-import type { Logger } from '../services/service-logger.js';
-import { applyDeadlines } from './deadlines.js';
+import type { HttpClient } from '../transport/http-client.js';
+import type { Transport } from '../transport/transport.js';
+import type { AssetWhitelist } from './asset-whitelist.js';
+import { applyDeadlines, type ConnectionDeadlines } from './deadlines.js';
 import { forwardingServerFactory, type Forward, type ServerTls } from './forwarding.js';
 import { middlewareFailed, withMiddleware } from './forwarding-middleware.js';
-import type { Middleware } from '../middleware/middleware.js';
 import { addGatewayRoutes } from './gateway-routes.js';
 import { addProxyRoutes, type ProxyTargets } from './proxy-routes.js';
 import { formToObject, isSerialized, parseJsonBody, toRpcCall, unsupportedMediaType } from './rpc-request.js';
@@ -28,7 +26,7 @@ export interface HttpParts
     middleware?: readonly Middleware[];
     /** Takes channels from gateways and other workers (services that serve procedures). */
     channels?: ChannelServer;
-    health: HealthChecks;
+    health: HealthReport;
     assets?: { root: string; whitelist: AssetWhitelist };
     gateway?: Gateway;
     proxy?: { rpcClient: Transport; fileClient: HttpClient; targets: ProxyTargets };
@@ -48,22 +46,37 @@ export interface MetricsEndpoint
     refusal(request: { trustKeyHeader: string | string[] | undefined; authorization: string | undefined; remoteAddress: string | undefined }): { status: number; message: string } | undefined;
 }
 
+/** What `/health` and `/health/status` answer: the service's health checks, run (runtime/health). */
+export interface HealthReport
+{
+    report(): Promise<Record<string, boolean>>;
+    isHealthy(): Promise<boolean>;
+}
+
+/** The service's log (pino's): Fastify gets it too when it logs requests, which it does at debug. */
+export interface ServerLog extends FastifyBaseLogger
+{
+    isLevelEnabled(level: string): boolean;
+}
+
 export interface HttpOptions
 {
-    log: Logger;
+    log: ServerLog;
     /** Largest request body, in bytes (DEFAULT_BODY_LIMIT unless the service says otherwise). */
     bodyLimit: number;
     /** The PEM certificate and key of an https:// service; undefined: plain HTTP. */
     tls?: ServerTls;
     /** The deadlines of its connections (the service file's root `connections`). */
-    connections: ConnectionSettings;
+    connections: ConnectionDeadlines;
     /** Fields for Fastify's request log lines (at debug): the ids the request's headers bring (its trace). */
     requestLogFields?: (headers: FastifyRequest['headers']) => Record<string, string>;
 }
 
 /**
- * The one module that knows Fastify: it translates HTTP into RPC calls and answers, and serves health
- * and assets. Everything else in the runtime is transport-free.
+ * A service's HTTP server: Fastify, which no folder but runtime/http knows. This module builds it,
+ * translates HTTP into RPC calls and answers, and serves health, the OpenAPI document and assets; a
+ * gateway's routes (gateway-routes.ts), a proxy's (proxy-routes.ts) and the forwarding of RPC before
+ * Fastify (forwarding.ts) are added from their own modules.
  */
 export async function createHttpServer(parts: HttpParts, options: HttpOptions): Promise<{ server: FastifyInstance; state: { closing: boolean } }>
 {
@@ -199,7 +212,7 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /** How a gateway or proxy sends RPC requests on, its middleware included; undefined for services that answer them. */
-function forwarderOf(parts: HttpParts, log: Logger): Forward | undefined
+function forwarderOf(parts: HttpParts, log: FastifyBaseLogger): Forward | undefined
 {
     const { gateway, proxy, middleware = [], observeForward = (forward: Forward) => forward } = parts;
     if (gateway !== undefined) return observeForward(withMiddleware(middleware, (fqn, request) => gateway.forward(fqn, request), middlewareFailed(log)));

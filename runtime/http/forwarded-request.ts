@@ -1,11 +1,12 @@
 import querystring from 'fast-querystring';
 
-import type { HttpRequest } from '../cluster/http-client.js';
+import type { HttpRequest } from '../transport/transport.js';
 import { BadRequest, ServerError } from '../errors.js';
 import { Request } from '../middleware/request.js';
-import { parseVersion } from '../rpc/versions.js';
-import { CONNECTION_HEADERS } from './hop-headers.js';
-import { headersOf, parseBody, rawHeader, toRpcCall } from './rpc-request.js';
+import { parseVersion } from '../procedure-versions.js';
+import { CONNECTION_HEADERS } from '../transport/hop-headers.js';
+import { headersOf, rawHeader } from '../transport/raw-headers.js';
+import { parseBody, toRpcCall } from './rpc-request.js';
 
 /** How the arguments travel: in the query string (GET, OPTIONS), a form or a JSON body (POST). */
 type ArgumentSource = 'query' | 'form' | 'json';

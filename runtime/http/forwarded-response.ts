@@ -1,7 +1,7 @@
-import type { HttpAnswer } from '../cluster/http-client.js';
+import type { HttpAnswer } from '../transport/transport.js';
 import { Response } from '../middleware/response.js';
 import { decodeAnswer, errorWithStatus } from '../rpc/remote-call.js';
-import type { ValueCodec } from '../rpc/rpc-handler.js';
+import type { ValueCodec } from '../serialization/codec.js';
 import { encodeAnswer } from '../rpc/result-encoding.js';
 import { answerHeaders, deserializeBuiltIns } from './forwarding.js';
 

@@ -1,9 +1,10 @@
-import type { HttpAnswer } from '../cluster/http-client.js';
+import type { FastifyBaseLogger } from 'fastify';
+
+import type { HttpAnswer } from '../transport/transport.js';
 import { statusOf } from '../errors.js';
 import { runChain, type Middleware } from '../middleware/middleware.js';
 import { Response } from '../middleware/response.js';
 import { encodeAnswer } from '../rpc/result-encoding.js';
-import type { Logger } from '../services/service-logger.js';
 import { ForwardedRequest } from './forwarded-request.js';
 import { ForwardedResponse } from './forwarded-response.js';
 import { serializeBuiltIns, wantsSerialized, type Forward } from './forwarding.js';
@@ -52,7 +53,7 @@ export function withMiddleware(middleware: readonly Middleware[], forward: Forwa
 }
 
 /** Logs what middleware of a forwarding process threw that is the server's fault (status 500 and up). */
-export function middlewareFailed(log: Pick<Logger, 'error'>): (error: unknown, fqn: string) => void
+export function middlewareFailed(log: Pick<FastifyBaseLogger, 'error'>): (error: unknown, fqn: string) => void
 {
     return (error, fqn) => log.error({ err: error, fqn }, 'middleware failed');
 }

@@ -3,13 +3,16 @@ import { createServer as createHttpsServer } from 'node:https';
 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 
-import type { HttpAnswer, HttpRequest } from '../cluster/http-client.js';
+import type { HttpAnswer, HttpRequest } from '../transport/transport.js';
 import { BadRequest, statusOf } from '../errors.js';
 import { encodeFailure } from '../rpc/result-encoding.js';
-import { createClassResolver, deserialize, serialize } from '../serialization/serializer.js';
-import { text, type ChannelAnswer, type ChannelRequestHandler } from './channel-server.js';
-import { CONNECTION_HEADERS } from './hop-headers.js';
-import { fqnOf, isRpcRequest, rawHeader } from './rpc-request.js';
+import { createClassResolver } from '../serialization/class-resolver.js';
+import { deserialize } from '../serialization/deserializer.js';
+import { serialize } from '../serialization/serializer.js';
+import { text, type ChannelAnswer, type ChannelRequestHandler } from '../channel/messages.js';
+import { CONNECTION_HEADERS } from '../transport/hop-headers.js';
+import { rawHeader } from '../transport/raw-headers.js';
+import { fqnOf, isRpcRequest } from './rpc-request.js';
 
 /**
  * Passing HTTP requests on to another process unchanged: a gateway to its workers, a proxy to a gateway

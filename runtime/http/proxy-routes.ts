@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 
-import type { HttpClient } from '../cluster/http-client.js';
+import type { HttpClient } from '../transport/http-client.js';
 import { forwardedRequest, sendAnswer } from './forwarding.js';
 
 export interface ProxyTargets

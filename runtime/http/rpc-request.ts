@@ -2,7 +2,8 @@ import secureJson from 'secure-json-parse';
 
 import type { RequestHeaders } from '../middleware/request.js';
 import type { RpcCall } from '../rpc/rpc-handler.js';
-import { DEFAULT_MAX_DEPTH, type ClassForm } from '../serialization/serializer.js';
+import { DEFAULT_MAX_DEPTH, type ClassForm } from '../serialization/encoding.js';
+import { rawHeader } from '../transport/raw-headers.js';
 import { nestsDeeperThan } from './json-depth.js';
 
 /**
@@ -60,22 +61,11 @@ export function isSerialized(query: Record<string, unknown>, rawHeaders: readonl
 /**
  * The form of class instances a serialized answer is written in: the reference's for a caller that sent
  * `x-jitar-data-encoding: serialized` (its clients and workers, and ours), else (`?serialize=true` alone,
- * the seed's RPC page) the seed's.
+ * as Jitar's RPC API page documents it) the documented one, ClassForm `seed` (encoding.ts).
  */
 export function classFormOf(rawHeaders: readonly string[]): ClassForm
 {
     return rawHeader(rawHeaders, 'x-jitar-data-encoding') === 'serialized' ? 'reference' : 'seed';
-}
-
-/** A header's value from Node's raw list (names as sent, values in order), `name` in lower case. */
-export function rawHeader(raw: readonly string[], name: string): string | undefined
-{
-    for (let index = 0; index < raw.length; index += 2)
-    {
-        const candidate = raw[index];
-        if (candidate.length === name.length && candidate.toLowerCase() === name) return raw[index + 1];
-    }
-    return undefined;
 }
 
 /** A failure to read a request body, with the status to answer it with. */
@@ -147,28 +137,6 @@ export function parseBody(contentType: string | undefined, body: Buffer, seriali
 export function unsupportedMediaType(contentType: string | undefined): string
 {
     return `Unsupported Media Type '${contentType ?? ''}': send application/json or application/x-www-form-urlencoded`;
-}
-
-/** Headers of which Node keeps the first when a request repeats them. */
-const SINGLE_HEADERS: ReadonlySet<string> = new Set([
-    'age', 'authorization', 'content-length', 'content-type', 'etag', 'expires', 'from', 'host', 'if-modified-since', 'if-unmodified-since',
-    'last-modified', 'location', 'max-forwards', 'proxy-authorization', 'referer', 'retry-after', 'server', 'user-agent'
-]);
-
-/** Headers by lower-cased name from Node's raw list; repeated ones as Node's IncomingMessage has them. */
-export function headersOf(raw: readonly string[]): Record<string, string | string[]>
-{
-    const headers: Record<string, string | string[]> = {};
-    for (let index = 0; index < raw.length; index += 2)
-    {
-        const name = raw[index].toLowerCase();
-        const value = raw[index + 1];
-        const existing = headers[name];
-        if (existing === undefined) headers[name] = name === 'set-cookie' ? [value] : value;
-        else if (Array.isArray(existing)) existing.push(value);
-        else if (!SINGLE_HEADERS.has(name)) headers[name] = name === 'cookie' ? `${existing}; ${value}` : `${existing}, ${value}`;
-    }
-    return headers;
 }
 
 const RPC_PREFIX = '/rpc/';

@@ -3,7 +3,7 @@ import type { Request } from './request.js';
 import type { Response } from './response.js';
 
 /**
- * The seed's CORS middleware: adds the CORS headers to every RPC answer, preflight answers included.
+ * Jitar's CORS middleware, as its documentation describes it: adds the CORS headers to every RPC answer, preflight answers included.
  * One origin or `*`; headers as a comma-separated list or `*`. RPC takes GET and POST.
  */
 export class CorsMiddleware implements Middleware

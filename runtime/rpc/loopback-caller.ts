@@ -1,7 +1,8 @@
 import type { RemoteCaller } from '../core/procedure-runtime.js';
 import type { ProcedureManifest } from '../manifest.js';
 import { decodeAnswer, encodeCall } from './remote-call.js';
-import type { RpcHandler, ValueCodec } from './rpc-handler.js';
+import type { ValueCodec } from '../serialization/codec.js';
+import type { RpcHandler } from './rpc-handler.js';
 
 export interface LoopbackCallerOptions
 {

@@ -1,6 +1,6 @@
 import { JitarError, ServerError } from '../errors.js';
 import type { ProcedureManifest } from '../manifest.js';
-import type { ValueCodec } from './rpc-handler.js';
+import type { ValueCodec } from '../serialization/codec.js';
 
 /**
  * The calling side of the RPC API, without a transport: what a process (a worker, a browser) sends to run

@@ -4,12 +4,13 @@ import type { Manifest, ProcedureManifest } from '../manifest.js';
 import { runChain, type Middleware } from '../middleware/middleware.js';
 import { Request, type RequestHeaders } from '../middleware/request.js';
 import { Response } from '../middleware/response.js';
-import type { ClassForm } from '../serialization/serializer.js';
+import type { ValueCodec } from '../serialization/codec.js';
+import type { ClassForm } from '../serialization/encoding.js';
 import type { ArgumentValidator } from './argument-validator.js';
 import { ProcedureDeadlines } from './procedure-deadline.js';
 import { encodeAnswer, type EncodedAnswer } from './result-encoding.js';
 import { sameTrustKey } from './trust-key.js';
-import { compareVersions, parseVersion } from './versions.js';
+import { compareVersions, parseVersion } from '../procedure-versions.js';
 
 /** An RPC request, whatever transport brought it. Header names are lower-cased. */
 export interface RpcCall
@@ -25,7 +26,8 @@ export interface RpcCall
     /** Arguments and result in serialized form (`?serialize=true` or `x-jitar-data-encoding: serialized`). */
     serialized: boolean;
     /**
-     * The form of class instances in a serialized answer: the seed's for `?serialize=true` (its RPC page),
+     * The form of class instances in a serialized answer: the documented one (`seed`) for `?serialize=true`
+     * (Jitar's RPC API page),
      * else the reference's (`x-jitar-data-encoding`, as its clients and workers send). Default reference.
      */
     classForm?: ClassForm;
@@ -50,13 +52,6 @@ export function failureOf(answer: RpcAnswer): Error | undefined
     return failures.get(answer);
 }
 
-/** Turns values into their serialized form and back; the serialization module implements it. */
-export interface ValueCodec
-{
-    serialize(value: unknown, classForm?: ClassForm): unknown;
-    deserialize(value: unknown): unknown;
-}
-
 export interface RpcHandlerOptions
 {
     trustKey?: string;
@@ -79,7 +74,7 @@ export interface RpcHandlerOptions
 }
 
 /**
- * The RPC API of the seed, without a transport: version selection, access, middleware, validation,
+ * Jitar's RPC API as its documentation describes it, without a transport: version selection, access, middleware, validation,
  * the call, and the answer as status, headers and body. The Fastify adapter only translates HTTP.
  */
 export class RpcHandler

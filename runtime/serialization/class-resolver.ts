@@ -27,27 +27,27 @@ export interface ClassResolver
     get(key: string): RegisteredClass | undefined;
 
     /**
-     * The key named by the seed's older form `{ name: 'Person', source: 'domain/Person.js' }`: the class
+     * The key named by the documented older form (ClassForm `seed`) `{ name: 'Person', source: 'domain/Person.js' }`: the class
      * whose module is `source` without its extension and whose export or class name is `name`.
      */
     keyFromSource(name: string, source: string): string | undefined;
 }
 
-/** The `source` of the seed's form: the emitted module of the class, relative to the source root (`domain/Person.js`). */
+/** The `source` of the documented form (ClassForm `seed`): the emitted module of the class, relative to the source root (`domain/Person.js`). */
 export function classSource(manifest: ClassManifest): string
 {
     const match = /\.([cm]?)[jt]sx?$/.exec(manifest.file);
     return `${manifest.module}.${match?.[1] ?? ''}js`;
 }
 
-/** The `name` of the seed's form: the class's own name, else the last part of its key. */
+/** The `name` of the documented form: the class's own name, else the last part of its key. */
 export function className(registered: RegisteredClass): string
 {
     const name = registered.constructor.name;
     return name !== '' ? name : registered.key.slice(registered.key.lastIndexOf('/') + 1);
 }
 
-/** A module path as the seed's form writes it, without leading `./` or `/` and without extension. */
+/** A module path as the documented form writes it, without leading `./` or `/` and without extension. */
 function modulePath(source: string): string
 {
     return source.replace(/^(\.\/|\/)+/, '').replace(/\.[cm]?[jt]sx?$/, '');

@@ -1,15 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 
-import { EnvFileError, findEnvFile, readEnvFile } from './env-file.js';
-import { certificatesProblem, hostProblem, keyPairProblem, privateKeyProblem, readPemFile, type PemFile } from './pem-files.js';
+import { describeValue } from '../config/config-schemas.js';
+import { EnvFileError, findEnvFile, readEnvFile } from '../config/env-file.js';
+import { parseJsonText } from '../config/json-syntax.js';
+import { certificatesProblem, hostProblem, keyPairProblem, privateKeyProblem, readPemFile, type PemFile } from '../config/pem-files.js';
+import { checkServiceFile, MAX_TIMER } from './service-file-schema.js';
 
 /**
  * A service file (`jitar start --service=services/x.json`), read, checked and normalized.
  *
  * Root: `url` (required), `setUp`, `tearDown`, `healthChecks`, `middleware` (or `middlewares`), the
  * optional `remoteWorker` thresholds, `tls` (required with an https:// url, refused with an http://
- * one), the optional `connections` deadlines and caps (CONNECTION_DEFAULTS), and exactly one service
+ * one), the optional `connections` deadlines and caps (CONNECTION_DEFAULTS), the optional `metrics` (Prometheus,
+ * ours; standalone, worker and gateway), and exactly one service
  * key: `standalone`, `worker`, `gateway`, `repository` or `proxy`. Every kind uses `url`, `setUp`,
  * `tearDown` and `healthChecks`; `middleware` runs around the RPC requests a standalone or worker
  * answers and a gateway or proxy forwards (a repository serves none), and only a gateway uses
@@ -254,9 +258,14 @@ export function loadServiceConfig(file: string, options: LoadServiceConfigOption
         throw new ServiceConfigError(display, undefined, `${display}: ${reason}`, { cause: error });
     }
 
-    const root = parseJson(text, display);
+    const parsed = parseJsonText(text);
+    if (!parsed.ok)
+    {
+        const { line, column, message } = parsed.error;
+        throw new ServiceConfigError(display, undefined, `${display}:${line}:${column}: invalid JSON: ${message}`);
+    }
     const variables = new Variables(cwd, options);
-    return new ServiceReader(display, path, variables, cwd).read(root);
+    return new ServiceReader(display, path, variables, cwd).read(parsed.value);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -311,157 +320,146 @@ class Variables
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Reading
+// Reading: the schema has checked the shape; what is left needs the values of variables, the files
+// named, or two keys at once.
 
-type Json = null | boolean | number | string | Json[] | JsonObject;
-interface JsonObject { [key: string]: Json }
+/** A number or boolean setting as the schema lets it through: the value, or one `${VAR}` that gives it. */
+type Setting = number | boolean | string;
 
-const ROOT_KEYS = ['url', 'setUp', 'tearDown', 'healthChecks', 'middleware', 'remoteWorker', 'tls', 'connections', 'metrics', ...SERVICE_KINDS] as const;
-const ROOT_ALIASES: Readonly<Record<string, string>> = { middlewares: 'middleware' };
-const ASSET_KEYS = ['assets', 'assetRoot', 'indexFilename', 'serveIndexOnNotFound'] as const;
-const ASSET_ALIASES: Readonly<Record<string, string>> = { index: 'indexFilename' };
-const SERVICE_KEYS: Readonly<Record<ServiceKind, readonly string[]>> = {
-    standalone: ['segments', ...ASSET_KEYS, 'trustKey', 'openapi', 'requestTimeout', 'serializeCalls'],
-    worker: ['segments', 'gateway', 'trustKey', 'reportInterval', 'requestTimeout'],
-    gateway: ['monitorInterval', 'trustKey', 'requestTimeout', 'openapi'],
-    repository: ASSET_KEYS,
-    proxy: ['gateway', 'worker', 'repository', 'requestTimeout']
-};
-const SERVICE_ALIASES: Readonly<Record<ServiceKind, Readonly<Record<string, string>>>> = {
-    standalone: ASSET_ALIASES, worker: {}, gateway: {}, repository: ASSET_ALIASES, proxy: {}
-};
-const REMOTE_WORKER_KEYS = ['unavailableThreshold', 'stoppedThreshold'] as const;
-const TLS_KEYS = ['cert', 'key', 'ca'] as const;
-const METRICS_KEYS = ['enabled', 'public'] as const;
+interface AssetSection { assets?: string[]; assetRoot?: string; indexFilename?: string; index?: string; serveIndexOnNotFound?: Setting }
 
-/**
- * Root keys that only some kinds use (the others are used by all), with what the message tells a file
- * of another kind: a setting that would do nothing there must not look as if it did something.
- */
-const KIND_ROOT_KEYS: Readonly<Record<string, { usedBy: readonly ServiceKind[]; otherwise: string }>> = {
-    middleware: { usedBy: ['standalone', 'worker', 'gateway', 'proxy'], otherwise: 'it serves no RPC requests for middleware to run around, so remove the key' },
-    remoteWorker: { usedBy: ['gateway'], otherwise: 'only a gateway uses it (when it counts its workers unavailable and stopped), so move it to the gateway\'s service file' },
-    metrics: { usedBy: ['standalone', 'worker', 'gateway'], otherwise: 'metrics count the RPC calls a standalone, worker or gateway answers, so remove the key' }
-};
+/** A service file that passed schemas/service.schema.json: strings still hold their `${VAR}`s. */
+interface ServiceFile
+{
+    url: string;
+    setUp?: string[];
+    tearDown?: string[];
+    healthChecks?: string[];
+    middleware?: string[];
+    middlewares?: string[];
+    remoteWorker?: { unavailableThreshold?: Setting; stoppedThreshold?: Setting };
+    tls?: { cert: string; key: string; ca?: string };
+    connections?: Partial<Record<keyof ConnectionSettings, Setting>>;
+    metrics?: { enabled?: Setting; public?: Setting };
+    standalone?: AssetSection & { segments: string[]; trustKey?: string; openapi?: Setting; requestTimeout?: Setting; serializeCalls?: Setting };
+    worker?: { segments: string[]; gateway?: string; trustKey?: string; reportInterval?: Setting; requestTimeout?: Setting };
+    gateway?: { monitorInterval?: Setting; trustKey?: string; requestTimeout?: Setting; openapi?: Setting };
+    repository?: AssetSection;
+    proxy?: { gateway?: string; worker?: string; repository?: string; requestTimeout?: Setting };
+}
 
-/** The longest delay Node's timers take (2^31 - 1 ms). */
-const MAX_TIMER = 2_147_483_647;
-
-const CONNECTION_KEYS = Object.keys(CONNECTION_DEFAULTS) as (keyof ConnectionSettings)[];
 const CHANNEL_KEYS: readonly (keyof ConnectionSettings)[] = ['channelIdleTimeout', 'channelFrameTimeout', 'maxChannels', 'maxChannelsPerPeer'];
 /** The kinds that take channels (from gateways, proxies and other workers). */
 const CHANNEL_KINDS: readonly ServiceKind[] = ['standalone', 'worker', 'gateway'];
 
-const isObject = (value: Json | undefined): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** One object of the file, with its aliases resolved: `get` answers by canonical name, `keyOf` tells the name the file used. */
-interface Section
-{
-    /** The key path of the object (`''` for the root). */
-    readonly path: string;
-    get(name: string): Json | undefined;
-    keyOf(name: string): string;
-}
+const isServiceFile = (root: unknown, problem: unknown): root is ServiceFile => problem === undefined;
 
 class ServiceReader
 {
     constructor(private readonly display: string, private readonly file: string, private readonly variables: Variables, private readonly cwd: string) {}
 
-    read(root: Json): ServiceConfig
+    read(root: unknown): ServiceConfig
     {
-        if (!isObject(root)) this.fail(undefined, `the service file must hold a JSON object (with "url" and one of ${SERVICE_KINDS.join(', ')}), not ${describe(root)}`);
-        const top = this.section(root, '', ROOT_KEYS, ROOT_ALIASES);
-
-        const kinds = SERVICE_KINDS.filter(kind => root[kind] !== undefined);
-        if (kinds.length === 0) this.fail(undefined, `no service key; give exactly one of ${SERVICE_KINDS.join(', ')}`);
-        if (kinds.length > 1) this.fail(kinds[1], `several service keys (${quoteList(kinds)}); a file configures one service, so keep exactly one of them`);
-        const kind = kinds[0];
-        for (const [name, { usedBy, otherwise }] of Object.entries(KIND_ROOT_KEYS))
+        const problem = checkServiceFile(root);
+        if (!isServiceFile(root, problem))
         {
-            const key = top.keyOf(name);
-            if (!usedBy.includes(kind) && Object.hasOwn(root, key)) this.fail(key, `'${key}' is not used by a ${kind} service; ${otherwise}`);
+            // 'tls' with an http:// url is refused for that, before what is wrong inside it.
+            if (problem?.key?.startsWith('tls') === true) this.plainUrlWithTls(root as { url?: unknown });
+            return this.fail(problem?.key, problem?.detail ?? 'the service file does not match its schema');
         }
-
-        const url = top.get('url');
-        if (url === undefined) this.fail('url', `missing required key 'url' (where this service listens, such as "http://127.0.0.1:3000")`);
-        const address = this.url(url, 'url');
-
+        const kind = SERVICE_KINDS.find(candidate => root[candidate] !== undefined) as ServiceKind;
+        const address = this.url(root.url, 'url');
         const common: ServiceCommon = {
             file: this.file,
             url: address.url,
             protocol: address.protocol,
             host: address.host,
             port: address.port,
-            setUp: this.modules(top, 'setUp'),
-            tearDown: this.modules(top, 'tearDown'),
-            healthChecks: this.modules(top, 'healthChecks'),
-            middleware: this.modules(top, 'middleware'),
-            tls: this.tls(top, address.url, address.host, nonCaller(kind, root[kind])),
-            connections: this.connections(top, kind),
-            metrics: this.metrics(top)
+            setUp: this.strings(root.setUp, 'setUp'),
+            tearDown: this.strings(root.tearDown, 'tearDown'),
+            healthChecks: this.strings(root.healthChecks, 'healthChecks'),
+            middleware: this.strings(...this.aliased(root, '', 'middleware', 'middlewares')),
+            tls: this.tls(root.tls, address.url, address.host, nonCaller(kind, root)),
+            connections: this.connections(root.connections, kind),
+            metrics: root.metrics === undefined ? METRICS_DEFAULTS : {
+                // Given at all, the key turns metrics on unless it says otherwise.
+                enabled: this.boolean(root.metrics.enabled, 'metrics.enabled', true),
+                public: this.boolean(root.metrics.public, 'metrics.public', METRICS_DEFAULTS.public)
+            }
         };
 
-        const service = this.section(this.object(root[kind], kind), kind, SERVICE_KEYS[kind], SERVICE_ALIASES[kind]);
         switch (kind)
         {
-            case 'standalone':
+            case 'standalone': {
+                const section = root.standalone!;
                 return {
                     kind, ...common,
-                    segments: this.segments(service),
-                    ...this.assets(service),
-                    trustKey: this.trustKey(service),
-                    requestTimeout: this.milliseconds(service, 'requestTimeout', SERVICE_DEFAULTS.requestTimeout),
-                    ...this.openapi(service),
-                    serializeCalls: this.boolean(service, 'serializeCalls', false)
+                    segments: this.strings(section.segments, 'standalone.segments'),
+                    ...this.assets(section, 'standalone'),
+                    trustKey: this.optionalString(section.trustKey, 'standalone.trustKey'),
+                    requestTimeout: this.milliseconds(section.requestTimeout, 'standalone.requestTimeout', SERVICE_DEFAULTS.requestTimeout),
+                    ...section.openapi === undefined ? {} : { openapi: this.boolean(section.openapi, 'standalone.openapi', true) },
+                    serializeCalls: this.boolean(section.serializeCalls, 'standalone.serializeCalls', false)
                 };
-            case 'worker':
+            }
+            case 'worker': {
+                const section = root.worker!;
                 return {
                     kind, ...common,
-                    segments: this.segments(service),
-                    gateway: this.optionalUrl(service, 'gateway'),
-                    trustKey: this.trustKey(service),
-                    reportInterval: this.milliseconds(service, 'reportInterval', SERVICE_DEFAULTS.reportInterval),
-                    requestTimeout: this.milliseconds(service, 'requestTimeout', SERVICE_DEFAULTS.requestTimeout)
+                    segments: this.strings(section.segments, 'worker.segments'),
+                    gateway: section.gateway === undefined ? undefined : this.url(section.gateway, 'worker.gateway').url,
+                    trustKey: this.optionalString(section.trustKey, 'worker.trustKey'),
+                    reportInterval: this.milliseconds(section.reportInterval, 'worker.reportInterval', SERVICE_DEFAULTS.reportInterval),
+                    requestTimeout: this.milliseconds(section.requestTimeout, 'worker.requestTimeout', SERVICE_DEFAULTS.requestTimeout)
                 };
-            case 'gateway':
+            }
+            case 'gateway': {
+                const section = root.gateway!;
                 return {
                     kind, ...common,
-                    monitorInterval: this.milliseconds(service, 'monitorInterval', SERVICE_DEFAULTS.monitorInterval),
-                    trustKey: this.trustKey(service),
-                    requestTimeout: this.milliseconds(service, 'requestTimeout', SERVICE_DEFAULTS.requestTimeout),
-                    ...this.openapi(service),
-                    ...this.thresholds(top)
+                    monitorInterval: this.milliseconds(section.monitorInterval, 'gateway.monitorInterval', SERVICE_DEFAULTS.monitorInterval),
+                    trustKey: this.optionalString(section.trustKey, 'gateway.trustKey'),
+                    requestTimeout: this.milliseconds(section.requestTimeout, 'gateway.requestTimeout', SERVICE_DEFAULTS.requestTimeout),
+                    ...section.openapi === undefined ? {} : { openapi: this.boolean(section.openapi, 'gateway.openapi', true) },
+                    unavailableThreshold: this.milliseconds(root.remoteWorker?.unavailableThreshold, 'remoteWorker.unavailableThreshold', SERVICE_DEFAULTS.unavailableThreshold),
+                    stoppedThreshold: this.milliseconds(root.remoteWorker?.stoppedThreshold, 'remoteWorker.stoppedThreshold', SERVICE_DEFAULTS.stoppedThreshold)
                 };
+            }
             case 'repository':
-                return { kind, ...common, ...this.assets(service) };
-            case 'proxy':
+                return { kind, ...common, ...this.assets(root.repository!, 'repository') };
+            case 'proxy': {
+                const section = root.proxy!;
+                // The schema lets exactly one of gateway and worker through.
+                const target: RpcTarget = section.gateway !== undefined
+                    ? { kind: 'gateway', url: this.url(section.gateway, 'proxy.gateway').url }
+                    : { kind: 'worker', url: this.url(section.worker as string, 'proxy.worker').url };
                 return {
                     kind, ...common,
-                    rpcTarget: this.rpcTarget(service),
-                    repository: this.optionalUrl(service, 'repository'),
-                    requestTimeout: this.milliseconds(service, 'requestTimeout', SERVICE_DEFAULTS.requestTimeout)
+                    rpcTarget: target,
+                    repository: section.repository === undefined ? undefined : this.url(section.repository, 'proxy.repository').url,
+                    requestTimeout: this.milliseconds(section.requestTimeout, 'proxy.requestTimeout', SERVICE_DEFAULTS.requestTimeout)
                 };
+            }
         }
     }
 
-    /** Root `connections`: every key a positive number, the headers' deadline within the body's, channel keys only where channels are taken. */
-    private connections(top: Section, kind: ServiceKind): ConnectionSettings
+    /** Root `connections`: the headers' deadline within the body's, channel keys only where channels are taken. */
+    private connections(section: ServiceFile['connections'], kind: ServiceKind): ConnectionSettings
     {
-        const value = top.get('connections');
-        if (value === undefined) return CONNECTION_DEFAULTS;
-        const section = this.section(this.object(value, 'connections'), 'connections', CONNECTION_KEYS, {});
+        if (section === undefined) return CONNECTION_DEFAULTS;
         const read = (key: keyof ConnectionSettings): number =>
         {
-            if (section.get(key) !== undefined && CHANNEL_KEYS.includes(key) && !CHANNEL_KINDS.includes(kind))
+            const path = `connections.${key}`;
+            if (section[key] !== undefined && CHANNEL_KEYS.includes(key) && !CHANNEL_KINDS.includes(kind))
             {
-                this.fail(`connections.${key}`, `'connections.${key}' applies to services that take channels (${CHANNEL_KINDS.join(', ')}), not to a ${kind}`);
+                this.fail(path, `'${path}' applies to services that take channels (${CHANNEL_KINDS.join(', ')}), not to a ${kind}`);
             }
-            return key.startsWith('max') ? this.count(section, key, CONNECTION_DEFAULTS[key]) : this.milliseconds(section, key, CONNECTION_DEFAULTS[key]);
+            return key.startsWith('max') ? this.count(section[key], path, CONNECTION_DEFAULTS[key]) : this.milliseconds(section[key], path, CONNECTION_DEFAULTS[key]);
         };
         const bodyTimeout = read('bodyTimeout');
         const connections: ConnectionSettings = {
             // A body deadline shorter than the headers' default shortens that too.
-            headersTimeout: section.get('headersTimeout') === undefined ? Math.min(CONNECTION_DEFAULTS.headersTimeout, bodyTimeout) : read('headersTimeout'),
+            headersTimeout: section.headersTimeout === undefined ? Math.min(CONNECTION_DEFAULTS.headersTimeout, bodyTimeout) : read('headersTimeout'),
             bodyTimeout,
             keepAliveTimeout: read('keepAliveTimeout'),
             channelIdleTimeout: read('channelIdleTimeout'),
@@ -477,44 +475,23 @@ class ServiceReader
         return connections;
     }
 
-    /** Root `metrics`: `enabled` (true when the key is given) and `public` (default false: trust key or this machine only). */
-    private metrics(top: Section): MetricsSettings
+    /** The value of `name` or of its alias, with the key path as the file writes it; both given is an error. */
+    private aliased<T extends object, K extends keyof T & string>(section: T, path: string, name: K, alias: K): [T[K], string]
     {
-        const value = top.get('metrics');
-        if (value === undefined) return METRICS_DEFAULTS;
-        const section = this.section(this.object(value, 'metrics'), 'metrics', METRICS_KEYS, {});
-        return { enabled: this.boolean(section, 'enabled', true), public: this.boolean(section, 'public', METRICS_DEFAULTS.public) };
+        const hasAlias = Object.hasOwn(section, alias);
+        if (hasAlias && Object.hasOwn(section, name)) this.fail(join(path, alias), `both '${join(path, alias)}' and '${join(path, name)}' are given; they mean the same, keep one`);
+        return hasAlias ? [section[alias], join(path, alias)] : [section[name], join(path, name)];
     }
 
-    // --- structure
-
-    /** Checks the keys of `object` (unknown keys, an alias given next to its canonical name) and resolves aliases. */
-    private section(object: JsonObject, path: string, known: readonly string[], aliases: Readonly<Record<string, string>>): Section
+    private assets(section: AssetSection, path: string): AssetSettings
     {
-        const keys = Object.keys(object);
-        const unknown = keys.filter(key => !known.includes(key) && !Object.hasOwn(aliases, key));
-        if (unknown.length > 0)
-        {
-            const where = path === '' ? 'at the root' : `in '${path}'`;
-            this.fail(join(path, unknown[0]), `unknown key${unknown.length > 1 ? 's' : ''} ${quoteList(unknown)} ${where}; known keys are ${known.join(', ')}`);
-        }
-        for (const [alias, name] of Object.entries(aliases))
-        {
-            if (Object.hasOwn(object, alias) && Object.hasOwn(object, name))
-                this.fail(join(path, alias), `both '${join(path, alias)}' and '${join(path, name)}' are given; they mean the same, keep one`);
-        }
-        const keyOf = (name: string): string => Object.entries(aliases).find(([alias, target]) => target === name && Object.hasOwn(object, alias))?.[0] ?? name;
+        const [indexFilename, indexPath] = this.aliased(section, path, 'indexFilename', 'index');
         return {
-            path,
-            keyOf,
-            get: name => Object.hasOwn(object, keyOf(name)) ? object[keyOf(name)] : undefined
+            assets: this.strings(section.assets, `${path}.assets`),
+            assetRoot: this.optionalString(section.assetRoot, `${path}.assetRoot`),
+            indexFilename: this.optionalString(indexFilename, indexPath) ?? SERVICE_DEFAULTS.indexFilename,
+            serveIndexOnNotFound: this.boolean(section.serveIndexOnNotFound, `${path}.serveIndexOnNotFound`, SERVICE_DEFAULTS.serveIndexOnNotFound)
         };
-    }
-
-    private object(value: Json | undefined, path: string): JsonObject
-    {
-        if (!isObject(value)) this.fail(path, `'${path}' must be an object, not ${describe(value)}`);
-        return value;
     }
 
     // --- values
@@ -543,69 +520,26 @@ class ServiceReader
         }
     }
 
-    private string(value: Json | undefined, path: string, what = 'a string'): string
+    /** A string with its variables replaced, which must not come out empty. */
+    private string(value: string, path: string): string
     {
-        if (typeof value !== 'string') this.fail(path, `'${path}' must be ${what}, not ${describe(value)}`);
         const text = this.text(value, path);
         if (text.trim() === '') this.fail(path, `'${path}' must not be empty${value === text ? '' : ` (it is ${JSON.stringify(text)} from ${value})`}`);
         return text;
     }
 
-    private optionalString(section: Section, name: string): string | undefined
+    private optionalString(value: string | undefined, path: string): string | undefined
     {
-        const value = section.get(name);
-        return value === undefined ? undefined : this.string(value, join(section.path, section.keyOf(name)));
+        return value === undefined ? undefined : this.string(value, path);
     }
 
-    private strings(section: Section, name: string, what: string): string[] | undefined
+    private strings(values: string[] | undefined, path: string): string[]
     {
-        const value = section.get(name);
-        if (value === undefined) return undefined;
-        const path = join(section.path, section.keyOf(name));
-        if (!Array.isArray(value)) this.fail(path, `'${path}' must be an array of ${what}, not ${describe(value)}`);
-        return value.map((item, index) => this.string(item, `${path}[${index}]`));
-    }
-
-    private modules(section: Section, name: string): string[]
-    {
-        return this.strings(section, name, 'module paths (strings)') ?? [];
-    }
-
-    private segments(section: Section): string[]
-    {
-        const segments = this.strings(section, 'segments', 'segment names (strings)');
-        if (segments === undefined) this.fail(join(section.path, 'segments'), `missing required key 'segments' in '${section.path}' (the names of the segments it serves, such as ["default"])`);
-        return segments;
-    }
-
-    private trustKey(section: Section): string | undefined
-    {
-        return this.optionalString(section, 'trustKey');
-    }
-
-    /** A gateway's root `remoteWorker`. */
-    private thresholds(top: Section): Pick<GatewayServiceConfig, 'unavailableThreshold' | 'stoppedThreshold'>
-    {
-        const value = top.get('remoteWorker');
-        const remoteWorker = value === undefined ? undefined : this.section(this.object(value, 'remoteWorker'), 'remoteWorker', REMOTE_WORKER_KEYS, {});
-        return {
-            unavailableThreshold: remoteWorker === undefined ? SERVICE_DEFAULTS.unavailableThreshold : this.milliseconds(remoteWorker, 'unavailableThreshold', SERVICE_DEFAULTS.unavailableThreshold),
-            stoppedThreshold: remoteWorker === undefined ? SERVICE_DEFAULTS.stoppedThreshold : this.milliseconds(remoteWorker, 'stoppedThreshold', SERVICE_DEFAULTS.stoppedThreshold)
-        };
-    }
-
-    private assets(section: Section): AssetSettings
-    {
-        return {
-            assets: this.strings(section, 'assets', 'file patterns (strings)') ?? [],
-            assetRoot: this.optionalString(section, 'assetRoot'),
-            indexFilename: this.optionalString(section, 'indexFilename') ?? SERVICE_DEFAULTS.indexFilename,
-            serveIndexOnNotFound: this.boolean(section, 'serveIndexOnNotFound', SERVICE_DEFAULTS.serveIndexOnNotFound)
-        };
+        return (values ?? []).map((item, index) => this.string(item, `${path}[${index}]`));
     }
 
     /** A value that is exactly one `${VAR}` may give a number or boolean as text: variables are always text. */
-    private fromVariable(value: Json | undefined, path: string): { value: Json | undefined; origin: string }
+    private fromVariable(value: Setting, path: string): { value: Setting; origin: string }
     {
         if (typeof value !== 'string' || !WHOLE_PLACEHOLDER.test(value)) return { value, origin: '' };
         const text = this.text(value, path).trim();
@@ -613,91 +547,66 @@ class ServiceReader
         return { value: parsed, origin: ` (from ${value})` };
     }
 
-    private milliseconds(section: Section, name: string, fallback: number): number
+    // The schema has checked literal numbers and booleans; these checks are for what variables give.
+
+    private milliseconds(raw: Setting | undefined, path: string, fallback: number): number
     {
-        const raw = section.get(name);
         if (raw === undefined) return fallback;
-        const path = join(section.path, section.keyOf(name));
         const { value, origin } = this.fromVariable(raw, path);
-        if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) this.fail(path, `'${path}' must be a positive number of milliseconds, not ${describe(value)}${origin}`);
+        if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) this.fail(path, `'${path}' must be a positive number of milliseconds, not ${describeValue(value)}${origin}`);
         // Node's timers take at most this; a longer delay would fire at once.
         if (value > MAX_TIMER) this.fail(path, `'${path}' must be at most ${MAX_TIMER} milliseconds (about 24.8 days), not ${value}${origin}`);
         return value;
     }
 
-    private count(section: Section, name: string, fallback: number): number
+    private count(raw: Setting | undefined, path: string, fallback: number): number
     {
-        const raw = section.get(name);
         if (raw === undefined) return fallback;
-        const path = join(section.path, section.keyOf(name));
         const { value, origin } = this.fromVariable(raw, path);
-        if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) this.fail(path, `'${path}' must be a whole number from 1 on, not ${describe(value)}${origin}`);
+        if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) this.fail(path, `'${path}' must be a whole number from 1 on, not ${describeValue(value)}${origin}`);
         return value;
     }
 
-    private boolean(section: Section, name: string, fallback: boolean): boolean
+    private boolean(raw: Setting | undefined, path: string, fallback: boolean): boolean
     {
-        const raw = section.get(name);
         if (raw === undefined) return fallback;
-        const path = join(section.path, section.keyOf(name));
         const { value, origin } = this.fromVariable(raw, path);
-        if (typeof value !== 'boolean') this.fail(path, `'${path}' must be true or false, not ${describe(value)}${origin}`);
+        if (typeof value !== 'boolean') this.fail(path, `'${path}' must be true or false, not ${describeValue(value)}${origin}`);
         return value;
     }
 
-    /** Only a file that sets `openapi` gets the key: unset is not the same as either value. */
-    private openapi(section: Section): { openapi?: OpenApiSetting }
+    /** 'tls' with a plain http:// url would be ignored, so it is refused (an https:// url without it is refused in tls()). */
+    private plainUrlWithTls(root: { url?: unknown }): void
     {
-        return section.get('openapi') === undefined ? {} : { openapi: this.boolean(section, 'openapi', true) };
-    }
-
-    private optionalUrl(section: Section, name: string): string | undefined
-    {
-        const value = section.get(name);
-        return value === undefined ? undefined : this.url(value, join(section.path, section.keyOf(name))).url;
-    }
-
-    private rpcTarget(section: Section): RpcTarget
-    {
-        const gateway = this.optionalUrl(section, 'gateway');
-        const worker = this.optionalUrl(section, 'worker');
-        if (gateway !== undefined && worker !== undefined) this.fail('proxy.worker', `'proxy' has both 'gateway' and 'worker'; it forwards RPC to one of them, keep one`);
-        if (gateway !== undefined) return { kind: 'gateway', url: gateway };
-        if (worker !== undefined) return { kind: 'worker', url: worker };
-        this.fail('proxy.gateway', `'proxy' needs 'gateway' or 'worker' (the URL it forwards RPC requests to, such as "http://127.0.0.1:2000")`);
+        if (typeof root.url !== 'string') return;
+        const url = this.url(root.url, 'url').url;
+        if (url.startsWith('http:')) this.fail('tls', `'tls' is set, but 'url' is ${url}, which serves plain HTTP; make 'url' https:// or remove 'tls' (an http service trusts a private CA by NODE_EXTRA_CA_CERTS)`);
     }
 
     /** The root `tls` section: required by an https:// url, refused with an http:// one (it would be ignored there). */
-    private tls(top: Section, url: string, host: string, nonCaller: string | undefined): TlsFiles | undefined
+    private tls(section: ServiceFile['tls'], url: string, host: string, nonCaller: string | undefined): TlsFiles | undefined
     {
-        const value = top.get('tls');
         if (url.startsWith('http:'))
         {
-            if (value !== undefined) this.fail('tls', `'tls' is set, but 'url' is ${url}, which serves plain HTTP; make 'url' https:// or remove 'tls' (an http service trusts a private CA by NODE_EXTRA_CA_CERTS)`);
+            if (section !== undefined) this.plainUrlWithTls({ url });
             return undefined;
         }
-        if (value === undefined) this.fail('tls', `'url' is ${url}, but there is no 'tls' with the certificate and key to serve it; add "tls": { "cert": "./certs/server.crt", "key": "./certs/server.key" } (PEM files) or use an http:// url`);
-        const section = this.section(this.object(value, 'tls'), 'tls', TLS_KEYS, {});
-        const cert = this.pemFile(section, 'cert', certificatesProblem)
-            ?? this.fail('tls.cert', `missing required key 'cert' in 'tls' (the certificate to serve with: a PEM file relative to the app root, such as "./certs/server.crt")`);
+        if (section === undefined) this.fail('tls', `'url' is ${url}, but there is no 'tls' with the certificate and key to serve it; add "tls": { "cert": "./certs/server.crt", "key": "./certs/server.key" } (PEM files) or use an http:// url`);
+        const cert = this.pemFile(section.cert, 'tls.cert', certificatesProblem);
         const stranger = hostProblem(cert.pem, host);
         if (stranger !== undefined) this.fail('tls.cert', `'tls.cert' names ${this.shown(cert.path)}, which ${stranger}, the host of 'url': clients would refuse it`);
-        const key = this.pemFile(section, 'key', privateKeyProblem)
-            ?? this.fail('tls.key', `missing required key 'key' in 'tls' (the certificate's private key: a PEM file relative to the app root, such as "./certs/server.key")`);
+        const key = this.pemFile(section.key, 'tls.key', privateKeyProblem);
         const mismatch = keyPairProblem(cert.pem, key.pem);
         if (mismatch !== undefined) this.fail('tls.key', `'tls.key' names ${this.shown(key.path)}, which ${mismatch} in 'tls.cert' (${this.shown(cert.path)})`);
-        const ca = this.pemFile(section, 'ca', certificatesProblem);
+        const ca = section.ca === undefined ? undefined : this.pemFile(section.ca, 'tls.ca', certificatesProblem);
         if (ca !== undefined && nonCaller !== undefined) this.fail('tls.ca', `'tls.ca' says which CA to trust when calling other https services, and ${nonCaller} calls none; remove it`);
         return { cert, key, ca };
     }
 
-    /** The PEM file named by `tls.<name>` (relative to the app root), read and checked; undefined when the key is absent. */
-    private pemFile(section: Section, name: string, problemOf: (pem: Buffer) => string | undefined): PemFile | undefined
+    /** The PEM file a `tls` key names (relative to the app root), read and checked. */
+    private pemFile(value: string, path: string, problemOf: (pem: Buffer) => string | undefined): PemFile
     {
-        const value = section.get(name);
-        if (value === undefined) return undefined;
-        const path = join(section.path, name);
-        const file = resolve(this.cwd, this.string(value, path, 'a file path'));
+        const file = resolve(this.cwd, this.string(value, path));
         const pem = readPemFile(file);
         if (typeof pem === 'string') this.fail(path, `'${path}' names ${this.shown(file)}, which ${pem}`);
         const problem = problemOf(pem);
@@ -711,9 +620,9 @@ class ServiceReader
     }
 
     /** An http(s) URL of scheme, host and an optional port (a trailing `/` is allowed), normalized. */
-    private url(value: Json, path: string): { url: string; protocol: 'http' | 'https'; host: string; port: number }
+    private url(value: string, path: string): { url: string; protocol: 'http' | 'https'; host: string; port: number }
     {
-        const text = this.string(value, path, 'a URL string');
+        const text = this.string(value, path);
         const invalid = (reason: string): never =>
             this.fail(path, `'${path}' is not a valid service URL: ${JSON.stringify(text)} ${reason}; write it like "http://127.0.0.1:3000"`);
 
@@ -750,150 +659,15 @@ class ServiceReader
 const join = (path: string, key: string): string => path === '' ? key : `${path}.${key}`;
 
 /** What the service is when it calls no other service, for a message ("a standalone"); undefined when it calls some. */
-function nonCaller(kind: ServiceKind, service: Json | undefined): string | undefined
+function nonCaller(kind: ServiceKind, root: ServiceFile): string | undefined
 {
     if (kind === 'gateway' || kind === 'proxy') return undefined;
-    if (kind === 'worker') return isObject(service) && service.gateway !== undefined ? undefined : 'a worker without a gateway';
+    if (kind === 'worker') return root.worker?.gateway !== undefined ? undefined : 'a worker without a gateway';
     return `a ${kind}`;
-}
-
-/** `'a'`, `'a' and 'b'`, `'a', 'b' and 'c'`. */
-function quoteList(items: readonly string[]): string
-{
-    const quoted = items.map(item => `'${item}'`);
-    return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
-}
-
-/** A value as messages show it: strings and numbers as written, containers by their kind. */
-function describe(value: Json | undefined): string
-{
-    if (value === undefined) return 'nothing';
-    if (value === null) return 'null';
-    if (Array.isArray(value)) return 'an array';
-    if (typeof value === 'object') return 'an object';
-    return JSON.stringify(value);
 }
 
 function displayPath(cwd: string, path: string): string
 {
     const shown = relative(cwd, path);
     return (shown === '' ? '.' : shown).split(sep).join('/');
-}
-
-// ---------------------------------------------------------------------------------------------------
-// JSON
-
-/** JSON.parse, with a syntax error reported as `file:line:column: invalid JSON: ...` whatever Node's own message says. */
-function parseJson(text: string, display: string): Json
-{
-    const content = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    try
-    {
-        return JSON.parse(content) as Json;
-    }
-    catch (error)
-    {
-        const found = findJsonError(content);
-        const position = found?.position ?? Number(/position (\d+)/.exec((error as Error).message)?.[1] ?? NaN);
-        const message = found?.message ?? (error as Error).message.replace(/ in JSON at position \d+.*$/, '');
-        const at = Number.isNaN(position) ? '' : `:${lineAndColumn(content, position)}`;
-        throw new ServiceConfigError(display, undefined, `${display}${at}: invalid JSON: ${message}`, { cause: error });
-    }
-}
-
-function lineAndColumn(text: string, position: number): string
-{
-    const before = text.slice(0, position).split('\n');
-    return `${before.length}:${before[before.length - 1].length + 1}`;
-}
-
-/** The first syntax error of `text` (strict JSON), as a position and a short message; undefined when there is none. */
-function findJsonError(text: string): { position: number; message: string } | undefined
-{
-    let at = 0;
-    class Stop { constructor(readonly position: number, readonly message: string) {} }
-    const stop = (message: string, position = at): never => { throw new Stop(position, message); };
-    const space = (): void => { while (at < text.length && ' \t\n\r'.includes(text[at])) at++; };
-    const found = (): string => at >= text.length ? 'the end of the file' : `'${text[at]}'`;
-
-    const string = (): void =>
-    {
-        const start = at++;
-        for (;;)
-        {
-            if (at >= text.length) stop('unterminated string', start);
-            const char = text[at];
-            if (char === '"') { at++; return; }
-            if (char.charCodeAt(0) < 0x20) stop('line break or control character inside a string');
-            if (char === '\\')
-            {
-                const escape = text[at + 1];
-                if (escape === 'u')
-                {
-                    if (!/^[0-9a-fA-F]{4}$/.test(text.slice(at + 2, at + 6))) stop('invalid \\u escape');
-                    at += 6;
-                }
-                else if (escape !== undefined && '"\\/bfnrt'.includes(escape)) at += 2;
-                else stop(`invalid escape '\\${escape ?? ''}'`);
-            }
-            else at++;
-        }
-    };
-
-    const value = (): void =>
-    {
-        space();
-        const char = text[at];
-        if (char === '{')
-        {
-            at++;
-            space();
-            if (text[at] === '}') { at++; return; }
-            for (;;)
-            {
-                space();
-                if (text[at] !== '"') stop(`expected a property name in double quotes, found ${found()}`);
-                string();
-                space();
-                if (text[at] !== ':') stop(`expected ':' after the property name, found ${found()}`);
-                at++;
-                value();
-                space();
-                if (text[at] === ',') { at++; space(); if (text[at] === '}') stop('trailing comma'); continue; }
-                if (text[at] === '}') { at++; return; }
-                stop(`expected ',' or '}', found ${found()}`);
-            }
-        }
-        if (char === '[')
-        {
-            at++;
-            space();
-            if (text[at] === ']') { at++; return; }
-            for (;;)
-            {
-                value();
-                space();
-                if (text[at] === ',') { at++; space(); if (text[at] === ']') stop('trailing comma'); continue; }
-                if (text[at] === ']') { at++; return; }
-                stop(`expected ',' or ']', found ${found()}`);
-            }
-        }
-        if (char === '"') return string();
-        const literal = /^(?:true|false|null|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?)/.exec(text.slice(at))?.[0];
-        if (literal === undefined || /^[\w$]/.test(text.slice(at + literal.length, at + literal.length + 1))) stop(`expected a value, found ${found()}`);
-        at += (literal as string).length;
-    };
-
-    try
-    {
-        value();
-        space();
-        if (at < text.length) stop(`unexpected ${found()} after the end of the JSON value`);
-        return undefined;
-    }
-    catch (error)
-    {
-        if (error instanceof Stop) return { position: error.position, message: error.message };
-        throw error;
-    }
 }

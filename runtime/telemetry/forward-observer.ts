@@ -1,9 +1,10 @@
 import { context } from '@opentelemetry/api';
 
-import { requestHeader, type HttpAnswer, type HttpRequest } from '../cluster/http-client.js';
+import { requestHeader } from '../transport/raw-headers.js';
+import type { HttpAnswer, HttpRequest } from '../transport/transport.js';
 import { statusOf } from '../errors.js';
 import type { Forward } from '../http/forwarding.js';
-import { VERSION_HEADER } from '../rpc/versions.js';
+import { VERSION_HEADER } from '../procedure-versions.js';
 import { REQUEST_ID_HEADER, runInScope, scopeOf } from './call-scope.js';
 import type { ServiceMetrics } from './metrics.js';
 import type { TelemetryLog } from './telemetry-log.js';

@@ -1,5 +1,5 @@
 import type { WorkerRegistry } from '../cluster/worker-registry.js';
-import { compareVersions, parseVersion } from '../rpc/versions.js';
+import { compareVersions, parseVersion } from '../procedure-versions.js';
 import type { ForwardLabels } from './forward-observer.js';
 
 /**

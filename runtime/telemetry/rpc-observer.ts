@@ -2,7 +2,7 @@ import { context } from '@opentelemetry/api';
 
 import type { ProcedureManifest } from '../manifest.js';
 import { failureOf, type RpcAnswer, type RpcCall, type RpcObserver } from '../rpc/rpc-handler.js';
-import { parseVersion } from '../rpc/versions.js';
+import { parseVersion } from '../procedure-versions.js';
 import { runInScope, scopeOf } from './call-scope.js';
 import type { ServiceMetrics } from './metrics.js';
 import type { TelemetryLog } from './telemetry-log.js';

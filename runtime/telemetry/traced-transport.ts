@@ -1,6 +1,6 @@
 import { context, type Attributes } from '@opentelemetry/api';
 
-import type { HttpAnswer, HttpRequest, Transport } from '../cluster/http-client.js';
+import type { HttpAnswer, HttpRequest, Transport } from '../transport/transport.js';
 import { statusOf as statusOfError } from '../errors.js';
 import { fqnOf } from '../http/rpc-request.js';
 import { currentScope, REQUEST_ID_HEADER } from './call-scope.js';

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { Manifest } from '../../runtime/manifest.js';
-import { fixtureApp } from '../compiler/fixture-apps.js';
+import { fixtureApp } from '../transformer/fixture-apps.js';
 import { runCli } from './run-cli.js';
 
 const readManifest = (app: string): Manifest => JSON.parse(readFileSync(join(fixtureApp(app), 'dist/.jitar/manifest.json'), 'utf8')) as Manifest;

@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { exampleCall, startBanner } from '../../cli/start-banner.js';
 import type { Manifest } from '../../runtime/manifest.js';
 import { listenFailure } from '../../runtime/services/listen-failure.js';
-import { createServiceLogger } from '../../runtime/services/service-logger.js';
-import { fixtureApp } from '../compiler/fixture-apps.js';
+import { createServiceLogger } from '../../runtime/logging/service-logger.js';
+import { fixtureApp } from '../transformer/fixture-apps.js';
 import { failingStart, freePort, prepareApp, startJitar, type JitarProcess } from '../e2e/jitar-app.js';
 import { runCli } from './run-cli.js';
 

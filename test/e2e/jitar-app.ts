@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Agent, fetch as undiciFetch } from 'undici';
 
 import { runCli } from '../cli/run-cli.js';
-import { fixtureApp } from '../compiler/fixture-apps.js';
+import { fixtureApp } from '../transformer/fixture-apps.js';
 
 const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url));
 const JITAR = join(REPOSITORY, 'lib/cli/jitar.js');

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 
-import { fixtureApp } from '../compiler/fixture-apps.js';
+import { fixtureApp } from '../transformer/fixture-apps.js';
 import { copyApp, prepareApp, startJitar, waitUntil, type JitarProcess } from './jitar-app.js';
 
 /**

@@ -13,7 +13,7 @@ let folder: string;
 beforeEach(() => { folder = mkdtempSync(join(tmpdir(), 'jitar-pack-')); });
 afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
-test('packs this clone as it would be published: the built lib/ and the templates, no sources or tests', () =>
+test('packs this clone as it would be published: the built lib/, the schemas and the templates, no sources or tests', () =>
 {
     const tarball = packPackage(REPOSITORY, join(folder, 'vendor'));
     expect(tarball).toBe(`jitar-${version}.tgz`);
@@ -22,7 +22,9 @@ test('packs this clone as it would be published: the built lib/ and the template
     expect(listing.status).toBe(0);
     const entries = listing.stdout.trim().split('\n');
     for (const entry of ['package/package.json', 'package/lib/cli/jitar.js', 'package/lib/cli/jitar-compile.js', 'package/lib/runtime/index.d.ts',
-        'package/templates/common/gitignore', 'package/templates/react/webui/tsconfig.json', 'package/templates/vue/webui/App.vue'])
+        'package/templates/common/gitignore', 'package/templates/react/webui/tsconfig.json', 'package/templates/vue/webui/App.vue',
+        // The runtime checks configuration files with these, and editors read them through $schema.
+        'package/schemas/service.schema.json', 'package/schemas/segment.schema.json', 'package/schemas/jitar.schema.json'])
     {
         expect(entries).toContain(entry);
     }

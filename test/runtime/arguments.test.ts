@@ -1,6 +1,6 @@
 import type { Manifest, ParameterManifest } from '../../runtime/manifest.js';
 import { fromWire, toWire } from '../../runtime/core/arguments.js';
-import { analyseFixture } from '../compiler/fixture-apps.js';
+import { analyseFixture } from '../transformer/fixture-apps.js';
 
 /**
  * The parameter lists come from the showcase fixture's real manifest; the functions below have the same

@@ -5,9 +5,10 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 
 import { encodeFrame, FrameReader, REQUEST } from '../../runtime/channel/frames.js';
-import { ChannelClient } from '../../runtime/cluster/channel-client.js';
-import { ChannelAdmission } from '../../runtime/http/channel-admission.js';
-import { ChannelServer, type ChannelLimits } from '../../runtime/http/channel-server.js';
+import { ChannelClient } from '../../runtime/channel/channel-client.js';
+import { ChannelAdmission } from '../../runtime/channel/channel-admission.js';
+import { ChannelServer } from '../../runtime/channel/channel-server.js';
+import type { ChannelLimits } from '../../runtime/channel/limits.js';
 
 /**
  * The caps and deadlines of the channels a service takes: how many at once and per peer, how long a

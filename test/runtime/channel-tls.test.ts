@@ -8,9 +8,12 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 
-import { ChannelClient } from '../../runtime/cluster/channel-client.js';
-import { ConnectionRefused, HttpClient } from '../../runtime/cluster/http-client.js';
-import { ChannelServer, text } from '../../runtime/http/channel-server.js';
+import { ChannelClient } from '../../runtime/channel/channel-client.js';
+import { HttpClient } from '../../runtime/transport/http-client.js';
+import { ConnectionRefused } from '../../runtime/transport/transport.js';
+import { ChannelServer } from '../../runtime/channel/channel-server.js';
+import { text } from '../../runtime/channel/messages.js';
+import { CONNECTION_DEFAULTS } from '../../runtime/services/service-config.js';
 import { makeCertificates, type TestCertificates } from '../certificates.js';
 
 /**
@@ -41,7 +44,7 @@ afterEach(async () =>
 async function serve(tls: boolean): Promise<{ origin: string; httpRequests: string[] }>
 {
     const httpRequests: string[] = [];
-    const channels = new ChannelServer({ handle: request => Promise.resolve(text(200, `channel ${request.path}`)), bodyLimit: 1024 * 1024, log: silent });
+    const channels = new ChannelServer({ handle: request => Promise.resolve(text(200, `channel ${request.path}`)), bodyLimit: 1024 * 1024, log: silent, limits: CONNECTION_DEFAULTS });
     const onRequest = (request: { method?: string; url?: string }, response: { end(body: string): void }): void =>
     {
         httpRequests.push(`${request.method} ${request.url}`);

@@ -5,11 +5,12 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { pino } from 'pino';
 
 import { encodeFrame, REQUEST } from '../../runtime/channel/frames.js';
-import { ChannelClient } from '../../runtime/cluster/channel-client.js';
-import { ConnectionRefused } from '../../runtime/cluster/http-client.js';
+import { ChannelClient } from '../../runtime/channel/channel-client.js';
+import { ConnectionRefused } from '../../runtime/transport/transport.js';
 import { RemoteCallFailed, RemoteCallTimedOut } from '../../runtime/errors.js';
 import { rpcChannelHandler } from '../../runtime/http/channel-rpc.js';
-import { ChannelServer } from '../../runtime/http/channel-server.js';
+import { ChannelServer } from '../../runtime/channel/channel-server.js';
+import { CONNECTION_DEFAULTS } from '../../runtime/services/service-config.js';
 import type { RpcAnswer, RpcCall } from '../../runtime/rpc/rpc-handler.js';
 
 /**
@@ -60,7 +61,7 @@ async function serve(options: { hold?: string[]; bodyLimit?: number; answerSize?
             return new Promise(resolve => held.push({ call, release: () => resolve(answer) }));
         }
     };
-    const channels = new ChannelServer({ handle: rpcChannelHandler(rpc), bodyLimit: options.bodyLimit ?? 1024 * 1024, log: silent });
+    const channels = new ChannelServer({ handle: rpcChannelHandler(rpc), bodyLimit: options.bodyLimit ?? 1024 * 1024, log: silent, limits: CONNECTION_DEFAULTS });
     const server = createHttpServer((request, response) =>
     {
         httpRequests.push(`${request.method} ${request.url}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 
-import type { HttpAnswer, HttpRequest } from '../../runtime/cluster/http-client.js';
+import type { HttpAnswer, HttpRequest } from '../../runtime/transport/transport.js';
 import { ServerError, Unauthorized, WorkerUnavailable } from '../../runtime/errors.js';
 import { withMiddleware } from '../../runtime/http/forwarding-middleware.js';
 import type { Forward } from '../../runtime/http/forwarding.js';

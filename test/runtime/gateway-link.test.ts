@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 
 import { GatewayLink } from '../../runtime/cluster/gateway-link.js';
-import type { HttpAnswer, HttpRequest, Transport } from '../../runtime/cluster/http-client.js';
+import type { HttpAnswer, HttpRequest, Transport } from '../../runtime/transport/transport.js';
 import type { RoutingTable } from '../../runtime/cluster/worker-state.js';
 
 /**

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 
 import { Gateway, type GatewayOptions } from '../../runtime/cluster/gateway.js';
-import type { HttpAnswer, HttpRequest, Transport } from '../../runtime/cluster/http-client.js';
+import type { HttpAnswer, HttpRequest, Transport } from '../../runtime/transport/transport.js';
 import { WorkerRegistry } from '../../runtime/cluster/worker-registry.js';
 import { NoWorkerYet, ProcedureNotFound, ProcedureTimedOut, RemoteCallTimedOut, statusOf, WorkerUnavailable } from '../../runtime/errors.js';
 import { ProcedureDeadlines } from '../../runtime/rpc/procedure-deadline.js';

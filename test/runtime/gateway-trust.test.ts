@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 
 import { Gateway } from '../../runtime/cluster/gateway.js';
-import type { HttpAnswer, Transport } from '../../runtime/cluster/http-client.js';
+import type { HttpAnswer, Transport } from '../../runtime/transport/transport.js';
 import { WorkerRegistry } from '../../runtime/cluster/worker-registry.js';
 import { Forbidden, ProcedureNotFound, Unauthorized } from '../../runtime/errors.js';
 

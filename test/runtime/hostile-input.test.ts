@@ -6,7 +6,8 @@ import { nestsDeeperThan } from '../../runtime/http/json-depth.js';
 import { BodyError, parseBody, parseJsonBody } from '../../runtime/http/rpc-request.js';
 import type { ParameterManifest } from '../../runtime/manifest.js';
 import { MAX_BIGINT_DIGITS, parseIsoDate } from '../../runtime/serialization/builtins.js';
-import { createClassResolver, deserialize } from '../../runtime/serialization/serializer.js';
+import { createClassResolver } from '../../runtime/serialization/class-resolver.js';
+import { deserialize } from '../../runtime/serialization/deserializer.js';
 
 /**
  * Inputs built to overflow the stack, block the process or be read as something they are not: the

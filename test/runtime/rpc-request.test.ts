@@ -3,7 +3,7 @@ import { connect, type AddressInfo } from 'node:net';
 
 import { describe, expect, it } from '@jest/globals';
 
-import { headersOf } from '../../runtime/http/rpc-request.js';
+import { headersOf } from '../../runtime/transport/raw-headers.js';
 
 describe('headers of a request that came over a channel', () =>
 {

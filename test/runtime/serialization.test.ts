@@ -1,7 +1,9 @@
 import type { ClassManifest, ClassMemberManifest } from '../../runtime/manifest.js';
 import { BadRequest, InvalidSerialization, NotFound, NotImplemented, ProcedureNotFound, Teapot, Unauthorized, type JitarError } from '../../runtime/errors.js';
-import { createClassResolver, deserialize, serialize, type ClassConstructor, type ClassResolver } from '../../runtime/serialization/serializer.js';
-import { analyseFixture } from '../compiler/fixture-apps.js';
+import { createClassResolver, type ClassConstructor, type ClassResolver } from '../../runtime/serialization/class-resolver.js';
+import { deserialize } from '../../runtime/serialization/deserializer.js';
+import { serialize } from '../../runtime/serialization/serializer.js';
+import { analyseFixture } from '../transformer/fixture-apps.js';
 import { Person as ShowcasePerson } from '../fixtures/apps/showcase/src/domain/Person.js';
 import { Address as ShowcaseAddress } from '../fixtures/apps/showcase/src/domain/Address.js';
 import { OrderError } from '../fixtures/apps/showcase/src/domain/order/OrderError.js';

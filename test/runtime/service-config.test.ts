@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { CONNECTION_DEFAULTS, loadServiceConfig, METRICS_DEFAULTS, ServiceConfigError, SERVICE_DEFAULTS, type LoadServiceConfigOptions, type ServiceConfig } from '../../runtime/services/service-config.js';
-import { parseEnvContent } from '../../runtime/services/env-file.js';
+import { parseEnvContent } from '../../runtime/config/env-file.js';
 import { makeCertificates, type TestCertificates } from '../certificates.js';
 
 let dir: string;
@@ -385,7 +385,7 @@ describe('${VAR}', () =>
     test('unknown keys are reported before variables inside them', () =>
     {
         expect(failure({ ...URL_ONLY, worker: { segments: ['a'], gatway: '${GATEWAY_URL}' } }))
-            .toBe(`services/test.json: unknown key 'gatway' in 'worker'; known keys are segments, gateway, trustKey, reportInterval, requestTimeout`);
+            .toBe(`services/test.json: unknown key 'gatway' in 'worker'; known keys are segments, gateway, trustKey, reportInterval, requestTimeout; did you mean 'gateway'?`);
     });
 });
 
@@ -435,7 +435,20 @@ describe('errors', () =>
     test('an unknown key in the service object', () =>
     {
         expect(failure({ ...URL_ONLY, standalone: { segmnts: ['default'] } }, {}, 'standalone.json'))
-            .toBe(`services/standalone.json: unknown key 'segmnts' in 'standalone'; known keys are segments, assets, assetRoot, indexFilename, serveIndexOnNotFound, trustKey, openapi, requestTimeout, serializeCalls`);
+            .toBe(`services/standalone.json: unknown key 'segmnts' in 'standalone'; known keys are segments, assets, assetRoot, indexFilename, serveIndexOnNotFound, trustKey, openapi, requestTimeout, serializeCalls; did you mean 'segments'?`);
+    });
+
+    test('a typo gets the nearest known key; a key near none gets none', () =>
+    {
+        expect(failure({ ...URL_ONLY, worker: { segmnts: ['a'] } }, {}, 'worker.json'))
+            .toBe(`services/worker.json: unknown key 'segmnts' in 'worker'; known keys are segments, gateway, trustKey, reportInterval, requestTimeout; did you mean 'segments'?`);
+        expect(failure({ ...URL_ONLY, setup: ['./up'], gateway: {} })).toMatch(/unknown key 'setup' at the root; known keys are url, .*; did you mean 'setUp'\?$/);
+        expect(failure({ ...URL_ONLY, gateway: { banana: 1 } })).toBe(`services/test.json: unknown key 'banana' in 'gateway'; known keys are monitorInterval, trustKey, requestTimeout, openapi`);
+    });
+
+    test('the $schema key for editors is accepted and changes nothing', () =>
+    {
+        expect(load({ $schema: '../node_modules/jitar/schemas/service.schema.json', ...URL_ONLY, gateway: {} })).toStrictEqual(load({ ...URL_ONLY, gateway: {} }));
     });
 
     test('several unknown keys at the root', () =>
@@ -449,7 +462,7 @@ describe('errors', () =>
         expect(failure({ ...URL_ONLY, gateway: { reportInterval: 5 } })).toBe(`services/test.json: unknown key 'reportInterval' in 'gateway'; known keys are monitorInterval, trustKey, requestTimeout, openapi`);
         expect(failure({ ...URL_ONLY, repository: { segments: [] } })).toBe(`services/test.json: unknown key 'segments' in 'repository'; known keys are assets, assetRoot, indexFilename, serveIndexOnNotFound`);
         expect(failure({ ...URL_ONLY, proxy: { gateway: 'http://g:1', trustKey: 'k', x: 1, y: 2 } })).toBe(`services/test.json: unknown keys 'trustKey', 'x' and 'y' in 'proxy'; known keys are gateway, worker, repository, requestTimeout`);
-        expect(failure({ ...URL_ONLY, remoteWorker: { stopThreshold: 1 }, gateway: {} })).toBe(`services/test.json: unknown key 'stopThreshold' in 'remoteWorker'; known keys are unavailableThreshold, stoppedThreshold`);
+        expect(failure({ ...URL_ONLY, remoteWorker: { stopThreshold: 1 }, gateway: {} })).toBe(`services/test.json: unknown key 'stopThreshold' in 'remoteWorker'; known keys are unavailableThreshold, stoppedThreshold; did you mean 'stoppedThreshold'?`);
     });
 
     test('no service key', () =>

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 import { context, trace } from '@opentelemetry/api';
 
-import type { HttpAnswer, HttpRequest, Transport } from '../../runtime/cluster/http-client.js';
+import type { HttpAnswer, HttpRequest, Transport } from '../../runtime/transport/transport.js';
 import { loadServiceConfig, ServiceConfigError } from '../../runtime/services/service-config.js';
 import { callLogFields, currentScope, logMixin, runInScope, scopeOf } from '../../runtime/telemetry/call-scope.js';
 import { metricsRefusal } from '../../runtime/telemetry/metrics-access.js';

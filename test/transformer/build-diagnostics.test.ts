@@ -1,5 +1,5 @@
 import { build, Codes, formatDiagnostic, type BuildResult } from '../../transformer/index.js';
-import { fixtureApp } from '../compiler/fixture-apps.js';
+import { fixtureApp } from './fixture-apps.js';
 
 let result: BuildResult;
 

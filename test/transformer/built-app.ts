@@ -6,7 +6,7 @@ import ts from 'typescript';
 
 import type { Manifest } from '../../runtime/manifest.js';
 import { build, type BuildResult } from '../../transformer/index.js';
-import { fixtureApp } from '../compiler/fixture-apps.js';
+import { fixtureApp } from './fixture-apps.js';
 
 export interface BuiltApp
 {

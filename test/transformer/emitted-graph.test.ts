@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-import { fixtureApp } from '../compiler/fixture-apps.js';
+import { fixtureApp } from './fixture-apps.js';
 import { buildCopy, importsOf, reachableFrom, readEmitted, type BuiltApp } from './built-app.js';
 
 let app: BuiltApp;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { fixtureApp } from '../compiler/fixture-apps.js';
+import { fixtureApp } from './fixture-apps.js';
 import { runCli, runNode } from '../cli/run-cli.js';
 
 const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url));

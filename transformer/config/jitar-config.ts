@@ -2,9 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 import { Codes, type DiagnosticBag } from '../diagnostics.js';
-import { describeJsonKind, parseJsonDocument } from './json-document.js';
+import { jsonValue, nodeAt, parseJsonDocument } from './json-document.js';
 import type { DisplayPaths } from './display-paths.js';
-import { FOLDER_DEFAULTS, isFolderKey, resolveFolders, type FolderKey, type JitarConfig } from '../../runtime/config/jitar-folders.js';
+import { checkJitarFile, isJitarFile } from '../../runtime/config/jitar-file-schema.js';
+import { isFolderKey, resolveFolders, type JitarConfig, type JitarFile } from '../../runtime/config/jitar-folders.js';
 
 export type { JitarConfig };
 
@@ -16,7 +17,6 @@ export function readJitarConfig(configPath: string | undefined, cwd: string, pat
 {
     const file = resolve(cwd, configPath ?? 'jitar.json');
     const root = configPath === undefined ? cwd : dirname(file);
-    const folders: Partial<Record<FolderKey, string>> = {};
 
     if (!existsSync(file))
     {
@@ -24,32 +24,29 @@ export function readJitarConfig(configPath: string | undefined, cwd: string, pat
         {
             diagnostics.error(paths.at(file), Codes.ConfigNotFound, `Configuration file '${paths.display(file)}' not found`);
         }
-        return resolveFolders(root, folders);
+        return resolveFolders(root, {});
     }
 
     const document = parseJsonDocument(readFileSync(file, 'utf8'), paths.display(file), diagnostics);
-    if (document === undefined) return resolveFolders(root, folders);
+    if (document === undefined) return resolveFolders(root, {});
 
-    if (document.kind !== 'object')
+    const value = jsonValue(document);
+    for (const problem of checkJitarFile(value))
     {
-        diagnostics.error(document.location, Codes.InvalidConfigShape, `jitar.json must hold an object, not ${describeJsonKind(document)}`);
-        return resolveFolders(root, folders);
-    }
-
-    for (const entry of document.entries)
-    {
-        if (!isFolderKey(entry.key))
+        const found = nodeAt(document, problem.pointer);
+        if (problem.unknownKey !== undefined)
         {
-            diagnostics.error(entry.location, Codes.UnknownKey, `Unknown key '${entry.key}' in jitar.json; known keys are ${Object.keys(FOLDER_DEFAULTS).join(', ')}`);
-            continue;
+            const entry = found?.node.kind === 'object' ? found.node.entries.find(candidate => candidate.key === problem.unknownKey) : undefined;
+            diagnostics.error(entry?.location ?? document.location, Codes.UnknownKey, problem.message);
         }
-        if (entry.value.kind !== 'string')
-        {
-            diagnostics.error(entry.value.location, Codes.InvalidConfigShape, `'${entry.key}' in jitar.json must be a folder path string, not ${describeJsonKind(entry.value)}`);
-            continue;
-        }
-        folders[entry.key] = entry.value.value;
+        else diagnostics.error((found?.node ?? document).location, Codes.InvalidConfigShape, problem.message);
     }
+    return resolveFolders(root, isJitarFile(value) ? value : usableFolders(value));
+}
 
-    return resolveFolders(root, folders);
+/** The folder keys of a jitar.json with problems that are still right: the build goes on with them to find more. */
+function usableFolders(value: unknown): JitarFile
+{
+    const entries = typeof value === 'object' && value !== null ? Object.entries(value) : [];
+    return Object.fromEntries(entries.filter(([key, folder]) => isFolderKey(key) && typeof folder === 'string'));
 }

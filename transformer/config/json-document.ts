@@ -141,3 +141,35 @@ function trailingComma(nodes: ts.NodeArray<ts.Node>, source: ts.JsonSourceFile, 
     diagnostics.error(locate(comma), Codes.InvalidJson, 'Invalid JSON: trailing comma');
     return undefined;
 }
+
+/** The plain value of a node, for a schema check. */
+export function jsonValue(node: JsonNode): unknown
+{
+    switch (node.kind)
+    {
+        case 'object': return Object.fromEntries(node.entries.map(entry => [entry.key, jsonValue(entry.value)]));
+        case 'array': return node.items.map(jsonValue);
+        case 'null': return null;
+        default: return node.value;
+    }
+}
+
+/** The node a JSON pointer (`/a~1b/0`, as Ajv reports) names, with the entry holding it; undefined when it is not there. */
+export function nodeAt(document: JsonNode, pointer: string): { node: JsonNode; entry?: JsonEntry } | undefined
+{
+    let found: { node: JsonNode; entry?: JsonEntry } = { node: document };
+    for (const part of pointer === '' ? [] : pointer.split('/').slice(1))
+    {
+        const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+        const { node } = found;
+        if (node.kind === 'object')
+        {
+            const entry = node.entries.find(candidate => candidate.key === key);
+            if (entry === undefined) return undefined;
+            found = { node: entry.value, entry };
+        }
+        else if (node.kind === 'array' && node.items[Number(key)] !== undefined) found = { node: node.items[Number(key)] };
+        else return undefined;
+    }
+    return found;
+}

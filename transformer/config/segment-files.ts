@@ -2,10 +2,11 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 
 import { ACCESS_LEVELS, type Access, type SourceLocation } from '../../runtime/manifest.js';
-import { parseVersion } from '../../runtime/rpc/versions.js';
+import { parseVersion } from '../../runtime/procedure-versions.js';
 import { Codes, type DiagnosticBag } from '../diagnostics.js';
 import type { DisplayPaths } from './display-paths.js';
-import { describeJsonKind, parseJsonDocument, type JsonNode } from './json-document.js';
+import { configSchema, knownKeys, nearestKey } from '../../runtime/config/config-schemas.js';
+import { describeJsonKind, jsonValue, nodeAt, parseJsonDocument, type JsonNode } from './json-document.js';
 
 /** One `"export": { settings }` line of a segment file, with where each part was written. */
 export interface SegmentEntry
@@ -29,10 +30,6 @@ export interface SegmentFile
     path: string;
     entries: SegmentEntry[];
 }
-
-const SETTING_KEYS = ['access', 'version', 'as'] as const;
-
-const ALIAS_PATTERN = /^[A-Za-z_$][\w$]*$/;
 
 export function listJsonFiles(folder: string): string[]
 {
@@ -72,98 +69,107 @@ export function readSegmentFiles(folder: string, paths: DisplayPaths, diagnostic
     return files;
 }
 
+/**
+ * The entries of one segment file. The schema (schemas/segment.schema.json) checks the shape, the setting
+ * keys, the access levels and the aliases, and every problem is reported at its place; an export whose
+ * settings have a problem is left out, the others go on. The version, which the schema only types, is
+ * parsed here.
+ */
 function readEntries(segment: string, segmentFile: string, document: JsonNode, diagnostics: DiagnosticBag): SegmentEntry[]
 {
-    if (document.kind !== 'object')
-    {
-        diagnostics.error(document.location, Codes.InvalidConfigShape, `A segment file must hold an object of modules, not ${describeJsonKind(document)}`);
-        return [];
-    }
-    if (document.entries.length === 0)
+    const faulty = reportSchemaProblems(document, diagnostics);
+    if (document.kind !== 'object' || faulty.has('')) return [];
+    const modules = document.entries.filter(entry => entry.key !== '$schema');
+    if (modules.length === 0)
     {
         diagnostics.warning(document.location, Codes.EmptySegment, `Segment '${segment}' names no modules`);
     }
 
     const entries: SegmentEntry[] = [];
-    for (const moduleEntry of document.entries)
+    for (const moduleEntry of modules)
     {
-        if (moduleEntry.value.kind !== 'object')
-        {
-            diagnostics.error(moduleEntry.value.location, Codes.InvalidConfigShape, `Module '${moduleEntry.key}' must map export names to settings objects, not ${describeJsonKind(moduleEntry.value)}`);
-            continue;
-        }
+        if (moduleEntry.value.kind !== 'object') continue;
         for (const exportEntry of moduleEntry.value.entries)
         {
+            if (exportEntry.value.kind !== 'object') continue;
             const entry: SegmentEntry = {
                 segment, segmentFile,
                 moduleKey: moduleEntry.key, moduleLocation: moduleEntry.location,
                 exportName: exportEntry.key, exportLocation: exportEntry.location
             };
-            if (readSettings(entry, exportEntry.value, diagnostics)) entries.push(entry);
+            // Read also when the schema found a problem here, so that a bad version next to it is reported too.
+            const usable = readSettings(entry, exportEntry.value, diagnostics);
+            if (usable && !faulty.has(pointer(moduleEntry.key, exportEntry.key))) entries.push(entry);
         }
     }
     return entries;
 }
 
-/** Fills the entry's settings; false when they are unusable. Every problem is reported, not only the first. */
-function readSettings(entry: SegmentEntry, settings: JsonNode, diagnostics: DiagnosticBag): boolean
+const where = (entry: Pick<SegmentEntry, 'exportName' | 'moduleKey'>): string => `'${entry.exportName}' of '${entry.moduleKey}'`;
+
+/** The JSON pointer of an export's settings, as Ajv writes it. */
+const pointer = (...keys: string[]): string => keys.map(key => `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+
+/**
+ * Reports every schema problem of the file at its key or value, and returns the pointers of what cannot
+ * be used: `''` for the whole file, or an export's settings (`/module/export`).
+ */
+function reportSchemaProblems(document: JsonNode, diagnostics: DiagnosticBag): Set<string>
 {
-    const where = `'${entry.exportName}' of '${entry.moduleKey}'`;
-    if (settings.kind !== 'object')
+    const faulty = new Set<string>();
+    const { validate } = configSchema('segment');
+    if (validate(jsonValue(document))) return faulty;
+    const told = new Set<string>();
+    for (const error of validate.errors ?? [])
     {
-        diagnostics.error(settings.location, Codes.InvalidConfigShape, `Settings of ${where} must be an object ({} for defaults), not ${describeJsonKind(settings)}`);
-        return false;
-    }
-
-    let valid = true;
-    for (const { key, location, value } of settings.entries)
-    {
-        const known = SETTING_KEYS.find(candidate => candidate === key);
-        if (known === undefined)
+        const parts = error.instancePath.split('/').slice(1).map(part => part.replace(/~1/g, '/').replace(/~0/g, '~'));
+        faulty.add(parts.length === 0 ? '' : pointer(...parts.slice(0, 2)));
+        const found = nodeAt(document, error.instancePath);
+        const node = found?.node ?? document;
+        const entry = { moduleKey: parts[0], exportName: parts[1] };
+        if (error.keyword === 'additionalProperties')
         {
-            diagnostics.error(location, Codes.UnknownKey, `Unknown key '${key}' in the settings of ${where}; known keys are ${SETTING_KEYS.join(', ')}`);
-            valid = false;
+            const key = String(error.params.additionalProperty);
+            const known = knownKeys(error.parentSchema);
+            const near = nearestKey(key, known);
+            const location = node.kind === 'object' ? node.entries.find(candidate => candidate.key === key)?.location : undefined;
+            diagnostics.error(location ?? node.location, Codes.UnknownKey, `Unknown key '${key}' in the settings of ${where(entry)}; known keys are ${known.join(', ')}${near === undefined ? '' : `; did you mean '${near}'?`}`);
             continue;
         }
-        if (value.kind !== 'string')
-        {
-            diagnostics.error(value.location, Codes.InvalidConfigShape, `'${key}' of ${where} must be a string, not ${describeJsonKind(value)}`);
-            valid = false;
-            continue;
-        }
+        // One message per value (a wrong type fails more than one keyword).
+        if (told.has(error.instancePath)) continue;
+        told.add(error.instancePath);
+        const value = describeJsonKind(node);
+        if (parts[0] === '$schema') diagnostics.error(node.location, Codes.InvalidConfigShape, `'$schema' must be a string (the path or URL of the schema, for editors), not ${value}`);
+        else if (parts.length === 0) diagnostics.error(node.location, Codes.InvalidConfigShape, `A segment file must hold an object of modules, not ${value}`);
+        else if (parts.length === 1) diagnostics.error(node.location, Codes.InvalidConfigShape, `Module '${parts[0]}' must map export names to settings objects, not ${value}`);
+        else if (parts.length === 2) diagnostics.error(node.location, Codes.InvalidConfigShape, `Settings of ${where(entry)} must be an object ({} for defaults), not ${value}`);
+        else if (error.keyword === 'enum' && node.kind === 'string') diagnostics.error(node.location, Codes.InvalidAccess, `Invalid access '${node.value}' for ${where(entry)}; use ${ACCESS_LEVELS.join(', ')}`);
+        else if (error.keyword === 'pattern' && node.kind === 'string') diagnostics.error(node.location, Codes.InvalidAlias, `Invalid alias '${node.value}' for ${where(entry)}; an alias is a plain name like 'getPerson'`);
+        else diagnostics.error(node.location, Codes.InvalidConfigShape, `'${parts[2]}' of ${where(entry)} must be a string, not ${value}`);
+    }
+    return faulty;
+}
 
-        switch (known)
+/** Fills the entry's settings from settings the schema passed; false (and reported) when the version is not one. */
+function readSettings(entry: SegmentEntry, settings: Extract<JsonNode, { kind: 'object' }>, diagnostics: DiagnosticBag): boolean
+{
+    for (const { key, value } of settings.entries)
+    {
+        if (value.kind !== 'string') continue;
+        if (key === 'access') entry.access = ACCESS_LEVELS.find(level => level === value.value);
+        else if (key === 'as') entry.as = value.value;
+        else if (key === 'version')
         {
-            case 'access': {
-                const access = ACCESS_LEVELS.find(level => level === value.value);
-                if (access === undefined)
-                {
-                    diagnostics.error(value.location, Codes.InvalidAccess, `Invalid access '${value.value}' for ${where}; use ${ACCESS_LEVELS.join(', ')}`);
-                    valid = false;
-                }
-                entry.access = access;
-                break;
+            // `1` and `1.2` are shorthands for `1.0.0` and `1.2.0`, as in the version request header.
+            const version = value.value === '' ? undefined : parseVersion(value.value);
+            if (version === undefined)
+            {
+                diagnostics.error(value.location, Codes.InvalidVersion, `Invalid version '${value.value}' for ${where(entry)}; use major.minor.patch, like 1.0.0`);
+                return false;
             }
-            case 'version': {
-                // `1` and `1.2` are shorthands for `1.0.0` and `1.2.0`, as in the version request header.
-                const version = value.value === '' ? undefined : parseVersion(value.value);
-                if (version === undefined)
-                {
-                    diagnostics.error(value.location, Codes.InvalidVersion, `Invalid version '${value.value}' for ${where}; use major.minor.patch, like 1.0.0`);
-                    valid = false;
-                }
-                else entry.version = version;
-                break;
-            }
-            case 'as':
-                if (!ALIAS_PATTERN.test(value.value))
-                {
-                    diagnostics.error(value.location, Codes.InvalidAlias, `Invalid alias '${value.value}' for ${where}; an alias is a plain name like 'getPerson'`);
-                    valid = false;
-                }
-                else entry.as = value.value;
-                break;
+            entry.version = version;
         }
     }
-    return valid;
+    return true;
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
+import { manifestProblem } from '../../runtime/app-build/manifest-file.js';
 import { MANIFEST_FORMAT, MANIFEST_PATH, type Manifest } from '../../runtime/manifest.js';
 
 /** The manifest `--against` names: a manifest file, or a build folder that holds one; or why it cannot be read. */
@@ -24,7 +25,5 @@ export function readPreviousManifest(path: string): { manifest: Manifest; file: 
 
 function isManifest(value: unknown): value is Manifest
 {
-    if (typeof value !== 'object' || value === null) return false;
-    const candidate = value as Partial<Record<keyof Manifest, unknown>>;
-    return candidate.format === MANIFEST_FORMAT && Array.isArray(candidate.procedures) && Array.isArray(candidate.classes) && typeof candidate.$defs === 'object';
+    return manifestProblem(value) === undefined;
 }

@@ -1,5 +1,5 @@
 import type { Manifest, ProcedureManifest, WireName } from '../../runtime/manifest.js';
-import { compareVersions } from '../../runtime/rpc/versions.js';
+import { compareVersions } from '../../runtime/procedure-versions.js';
 import { relation } from './schema-relation.js';
 
 export type ChangeKind =

@@ -1,5 +1,5 @@
 import type { JsonSchema, Manifest, ProcedureManifest, WireName } from '../../runtime/manifest.js';
-import { compareVersions } from '../../runtime/rpc/versions.js';
+import { compareVersions } from '../../runtime/procedure-versions.js';
 import { errorResponse, errorStatuses, resultResponse } from './answers.js';
 import type { OpenApiDocument, OpenApiOperation, OpenApiParameter, OpenApiResponseOrRef, OpenApiSchema } from './openapi-types.js';
 import { definitionKey } from './schema-walk.js';

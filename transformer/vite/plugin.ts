@@ -4,7 +4,7 @@ import type { Plugin, ResolvedConfig } from 'vite';
 
 import { readJitarConfig } from '../../runtime/config/read-jitar-config.js';
 import { MANIFEST_PATH } from '../../runtime/manifest.js';
-import { readManifest } from '../../runtime/services/manifest-file.js';
+import { readManifest } from '../../runtime/app-build/manifest-file.js';
 import { appModule } from '../analysis/modules.js';
 import { SegmentMap } from '../emit/import-rule.js';
 import { parseVirtualId, proxyId, virtualId, virtualModuleSource, type PageBuild } from './virtual-modules.js';

@@ -7,7 +7,8 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 
 import { openApiDocument, type Manifest, type OpenApiDocument } from '../../transformer/index.js';
-import { createClassResolver, serialize } from '../../runtime/serialization/serializer.js';
+import { createClassResolver } from '../../runtime/serialization/class-resolver.js';
+import { serialize } from '../../runtime/serialization/serializer.js';
 import { runCli, runNode } from '../cli/run-cli.js';
 import { copyApp, failingStart, freePort, startJitar, type JitarProcess } from '../e2e/jitar-app.js';
 import { analyseFixture } from './fixture-apps.js';
@@ -244,8 +245,8 @@ describe('a client generated from the document of a running standalone', () =>
 
         // The calls are type-checked against the generated types: the Visitor must be sent in its serialized form.
         writeFileSync(join(client, 'call.ts'), `
-            import { client } from './client.gen.js';
-            import { guestbookListEntries, guestbookSignGuestbook, visitsCountVisitViaGet } from './sdk.gen.js';
+            import { client } from '../compiler/client.gen.js';
+            import { guestbookListEntries, guestbookSignGuestbook, visitsCountVisitViaGet } from '../compiler/sdk.gen.js';
 
             client.setConfig({ baseUrl: process.argv[2] });
             const headers = { 'x-jitar-procedure-version': '1.0.0', 'x-jitar-data-encoding': 'serialized' } as const;

@@ -1,60 +1,13 @@
 import { Pool } from 'undici';
 
 import { RemoteCallFailed, RemoteCallTimedOut } from '../errors.js';
-import { rawHeader } from '../http/rpc-request.js';
-import { isCertificateRejection, tlsRejection } from './tls-rejection.js';
+import { isCertificateRejection } from './tls-rejection.js';
+import { ConnectionRefused, type HttpAnswer, type HttpRequest, type Transport } from './transport.js';
 
 /**
- * HTTP between the processes of a cluster: pooled keep-alive connections per origin (undici), and
- * failures sorted by what they mean for a retry. A refused connection sent nothing, so the request may go
- * to another process; a connection that broke after sending may have run the request, so it must not.
+ * HTTP between the processes of a cluster: pooled keep-alive connections per origin (undici), its
+ * failures sorted as transport.ts says.
  */
-
-export interface HttpRequest
-{
-    method: string;
-    /** Path and query string. */
-    path: string;
-    /** By name, or as a flat list of names and values (as Node's rawHeaders), which costs less to pass on. */
-    headers: Record<string, string | string[]> | string[];
-    body?: string | Buffer;
-}
-
-export interface HttpAnswer
-{
-    status: number;
-    headers: Record<string, string | string[] | undefined>;
-    body: Buffer;
-}
-
-/** How a process sends requests to another: HTTP (HttpClient), or channels where the other end takes them (ChannelClient). */
-export interface Transport
-{
-    send(origin: string, request: HttpRequest): Promise<HttpAnswer>;
-    /** Lets requests in flight finish, then closes every connection. */
-    close(): Promise<void>;
-}
-
-/** A request header's (first) value, whichever shape the headers have; `name` in lower case. */
-export function requestHeader(headers: HttpRequest['headers'], name: string): string | undefined
-{
-    if (!Array.isArray(headers))
-    {
-        const value = headers[name];
-        return Array.isArray(value) ? value[0] : value;
-    }
-    return rawHeader(headers, name);
-}
-
-/** Nothing reached the other process (connection refused, not made in time, or its TLS handshake failed): safe to send elsewhere. */
-export class ConnectionRefused extends RemoteCallFailed
-{
-    constructor(readonly origin: string, options?: ErrorOptions)
-    {
-        const tls = tlsRejection(options?.cause);
-        super(tls === undefined ? `Cannot connect to ${origin}` : `Cannot connect to ${origin}: ${tls}`, options);
-    }
-}
 
 /** Codes of failures before anything was sent: no connection, or a pool closed before it sent the request. */
 const NOT_CONNECTED = new Set(['ECONNREFUSED', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', 'UND_ERR_CLOSED']);

@@ -2,44 +2,29 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
-import { Channel, CHANNEL_PATH, CHANNEL_PROTOCOL } from '../channel/channel.js';
-import { ANSWER, encodeFrame, GOING_AWAY, pushHeaders, REQUEST, type Frame } from '../channel/frames.js';
-import { CONNECTION_DEFAULTS, type ConnectionSettings } from '../services/service-config.js';
-import type { Logger } from '../services/service-logger.js';
+import { Channel } from './channel.js';
 import { ChannelAdmission } from './channel-admission.js';
+import { REQUEST, type Frame } from './frames.js';
+import { acceptUpgrade, CHANNEL_PATH, CHANNEL_PROTOCOL, isChannelUpgrade, refuseUpgrade } from './handshake.js';
+import { HEAD_ALLOWANCE, type ChannelLimits } from './limits.js';
+import { answerFrame, goingAwayFrame, readRequest, text, type ChannelRequestHandler } from './messages.js';
 
-/** A request that came over a channel: an HTTP request in all but transport. */
-export interface ChannelRequest
+/** What the server logs: channels opened and closed, and requests its handler failed. */
+export interface ChannelServerLog
 {
-    method: string;
-    /** Path and query string. */
-    path: string;
-    /** Names as sent, then values, as Node's rawHeaders. */
-    rawHeaders: string[];
-    body: Buffer;
+    info(message: string): void;
+    error(details: { err: unknown }, message: string): void;
 }
-
-export interface ChannelAnswer
-{
-    status: number;
-    headers: Record<string, string | string[] | undefined>;
-    body: string | Buffer;
-}
-
-/** Answers a request; rejects only for a fault of the server (answered 500 and logged). */
-export type ChannelRequestHandler = (request: ChannelRequest) => Promise<ChannelAnswer>;
 
 export interface ChannelServerOptions
 {
     handle: ChannelRequestHandler;
     /** Bodies beyond it are answered 413, unread. */
     bodyLimit: number;
-    log: Logger;
-    /** Deadlines and caps (the service file's root `connections`); CONNECTION_DEFAULTS when absent. */
-    limits?: ChannelLimits;
+    log: ChannelServerLog;
+    /** Deadlines and caps (the service file's root `connections`). */
+    limits: ChannelLimits;
 }
-
-export type ChannelLimits = Pick<ConnectionSettings, 'channelIdleTimeout' | 'channelFrameTimeout' | 'maxChannels' | 'maxChannelsPerPeer'>;
 
 /** What the server keeps per channel it serves. */
 interface Served
@@ -69,7 +54,7 @@ export class ChannelServer
     constructor(options: ChannelServerOptions)
     {
         this.#options = options;
-        this.#limits = options.limits ?? CONNECTION_DEFAULTS;
+        this.#limits = options.limits;
         this.#admission = new ChannelAdmission(this.#limits);
     }
 
@@ -87,15 +72,15 @@ export class ChannelServer
 
     #upgrade(request: IncomingMessage, socket: Socket, head: Buffer): void
     {
-        if (request.url !== CHANNEL_PATH || request.headers.upgrade?.toLowerCase() !== CHANNEL_PROTOCOL)
+        if (!isChannelUpgrade(request))
         {
-            refuse(socket, 400, `This server upgrades only ${CHANNEL_PATH} to ${CHANNEL_PROTOCOL}`);
+            refuseUpgrade(socket, 400, `This server upgrades only ${CHANNEL_PATH} to ${CHANNEL_PROTOCOL}`);
             return;
         }
         // A stopping process takes no new channel: the caller sends the request elsewhere.
         if (this.#stopping)
         {
-            refuse(socket, 503, 'Stopping');
+            refuseUpgrade(socket, 503, 'Stopping');
             return;
         }
         const address = socket.remoteAddress ?? '?';
@@ -103,10 +88,10 @@ export class ChannelServer
         if (refusal !== undefined)
         {
             // Not 503: to a jitar caller that means "stopping, send elsewhere"; this one sends over HTTP instead.
-            refuse(socket, 429, refusal);
+            refuseUpgrade(socket, 429, refusal);
             return;
         }
-        socket.write(`HTTP/1.1 101 Switching Protocols\r\nconnection: Upgrade\r\nupgrade: ${CHANNEL_PROTOCOL}\r\n\r\n`);
+        acceptUpgrade(socket);
         const peer = `${address}:${socket.remotePort ?? '?'}`;
         this.#options.log.info(`Channel from ${peer} opened`);
         const served: Served = { inFlight: 0, goingAway: false };
@@ -156,7 +141,7 @@ export class ChannelServer
         }
         served.goingAway = true;
         this.#options.log.info(`Channel from ${peer} idle for ${this.#limits.channelIdleTimeout} ms: told to go away`);
-        channel.send(encodeFrame(GOING_AWAY, 0, [], undefined));
+        channel.send(goingAwayFrame());
     }
 
     #startSweep(): NodeJS.Timeout
@@ -188,13 +173,12 @@ export class ChannelServer
             channel.destroy(new Error(`Unexpected frame kind ${frame.kind} from a caller`));
             return;
         }
-        const [method, path] = frame.head;
-        const rawHeaders = frame.head.slice(2);
-        const answer = path === undefined || frame.head.length % 2 !== 0
+        const request = readRequest(frame);
+        const answer = request === undefined
             ? Promise.resolve(text(400, 'A request frame needs a method, a path and pairs of header names and values'))
-            : frame.body.length > this.#options.bodyLimit
+            : request.body.length > this.#options.bodyLimit
                 ? Promise.resolve(text(413, 'Request body is too large'))
-                : this.#options.handle({ method, path, rawHeaders, body: frame.body });
+                : this.#options.handle(request);
         served.inFlight++;
         answer.then(
             answer =>
@@ -219,7 +203,7 @@ export class ChannelServer
         this.#stopping = true;
         if (this.#channels.size === 0) return Promise.resolve();
         const stopped = new Promise<void>(resolve => { this.#stopped = resolve; });
-        for (const channel of this.#channels.keys()) channel.send(encodeFrame(GOING_AWAY, 0, [], undefined));
+        for (const channel of this.#channels.keys()) channel.send(goingAwayFrame());
         return stopped;
     }
 
@@ -228,24 +212,4 @@ export class ChannelServer
     {
         for (const channel of this.#channels.keys()) channel.destroy();
     }
-}
-
-/** Room for a request's method, path and headers in a frame, beside a body of the body limit. */
-const HEAD_ALLOWANCE = 64 * 1024;
-
-export function text(status: number, message: string): ChannelAnswer
-{
-    return { status, headers: { 'content-type': 'text/plain' }, body: message };
-}
-
-function answerFrame(id: number, answer: ChannelAnswer): Buffer
-{
-    return encodeFrame(ANSWER, id, pushHeaders([String(answer.status)], answer.headers), answer.body);
-}
-
-const REASONS: Readonly<Record<number, string>> = { 400: 'Bad Request', 429: 'Too Many Requests', 503: 'Service Unavailable' };
-
-function refuse(socket: Socket, status: number, message: string): void
-{
-    socket.end(`HTTP/1.1 ${status} ${REASONS[status] ?? 'Bad Request'}\r\ncontent-type: text/plain\r\ncontent-length: ${Buffer.byteLength(message)}\r\nconnection: close\r\n\r\n${message}`);
 }

@@ -1,12 +1,12 @@
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-
-import { Channel, CHANNEL_PATH, CHANNEL_PROTOCOL } from '../channel/channel.js';
-import { ANSWER, encodeFrame, GOING_AWAY, pushHeaders, REQUEST, type Frame } from '../channel/frames.js';
-import { readAnswerHead } from '../channel/answer-head.js';
-import { InFlight } from '../channel/in-flight.js';
 import { InvalidPeerAnswer, RemoteCallFailed, RemoteCallTimedOut } from '../errors.js';
-import { ConnectionRefused, HttpClient, type HttpAnswer, type HttpRequest, type Transport } from './http-client.js';
+import { HttpClient } from '../transport/http-client.js';
+import { ConnectionRefused, type HttpAnswer, type HttpRequest, type Transport } from '../transport/transport.js';
+import { Channel } from './channel.js';
+import { ANSWER, GOING_AWAY, type Frame } from './frames.js';
+import { MAX_UPGRADE_WAIT, requestUpgrade } from './handshake.js';
+import { InFlight } from './in-flight.js';
+import { MAX_ANSWER } from './limits.js';
+import { readAnswerHead, requestFrame } from './messages.js';
 
 /**
  * Requests to other jitar processes over channels: one connection per origin carrying many requests at
@@ -109,9 +109,6 @@ interface OutgoingChannelHooks
     http: HttpClient;
 }
 
-/** Largest answer taken over a channel; V8's strings cannot be much longer anyway. */
-const MAX_ANSWER = 256 * 1024 * 1024;
-
 /** One channel to one origin, from its upgrade to its close. */
 class OutgoingChannel
 {
@@ -149,21 +146,12 @@ class OutgoingChannel
     #send(waiting: Waiting): void
     {
         const id = this.#inFlight.add(waiting);
-        const { method, path, headers, body } = waiting.request;
-        const head = Array.isArray(headers) ? [method, path, ...headers] : pushHeaders([method, path], headers);
-        this.#channel?.send(encodeFrame(REQUEST, id, head, body));
+        this.#channel?.send(requestFrame(id, waiting.request));
     }
 
     #connect(): void
     {
-        const url = new URL(this.#origin);
-        const options = {
-            host: url.hostname, port: url.port, path: CHANNEL_PATH, agent: false,
-            headers: { connection: 'Upgrade', upgrade: CHANNEL_PROTOCOL },
-            timeout: Math.min(this.#timeout, 10_000)
-        };
-        // The socket of an https upgrade is a TLSSocket, verified against `ca` before the upgrade is sent.
-        const upgrade = url.protocol === 'https:' ? httpsRequest({ ...options, ca: this.#ca }) : httpRequest(options);
+        const upgrade = requestUpgrade(this.#origin, this.#timeout, this.#ca);
         upgrade.on('upgrade', (_response, socket, head: Buffer) =>
         {
             socket.setTimeout(0);
@@ -193,13 +181,12 @@ class OutgoingChannel
             this.#hooks.httpOnly();
             for (const waiting of queued) this.#hooks.http.send(this.#origin, waiting.request).then(waiting.resolve, waiting.reject);
         });
-        upgrade.on('timeout', () => upgrade.destroy(new Error(`No answer to the channel upgrade within ${Math.min(this.#timeout, 10_000)} ms`)));
+        upgrade.on('timeout', () => upgrade.destroy(new Error(`No answer to the channel upgrade within ${Math.min(this.#timeout, MAX_UPGRADE_WAIT)} ms`)));
         upgrade.on('error', error =>
         {
             if (this.#state !== 'connecting') return;
             for (const waiting of this.#notMade()) waiting.reject(new ConnectionRefused(this.#origin, { cause: error }));
         });
-        upgrade.end();
     }
 
     /** The channel will not be made: gives the requests that waited for it. */
