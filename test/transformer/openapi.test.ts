@@ -245,8 +245,8 @@ describe('a client generated from the document of a running standalone', () =>
 
         // The calls are type-checked against the generated types: the Visitor must be sent in its serialized form.
         writeFileSync(join(client, 'call.ts'), `
-            import { client } from '../compiler/client.gen.js';
-            import { guestbookListEntries, guestbookSignGuestbook, visitsCountVisitViaGet } from '../compiler/sdk.gen.js';
+            import { client } from './client.gen.js';
+            import { guestbookListEntries, guestbookSignGuestbook, visitsCountVisitViaGet } from './sdk.gen.js';
 
             client.setConfig({ baseUrl: process.argv[2] });
             const headers = { 'x-jitar-procedure-version': '1.0.0', 'x-jitar-data-encoding': 'serialized' } as const;
