@@ -8,10 +8,10 @@
 // Run `npm run build` first, so that lib/ is current. See bench/rpc/README.md.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { fmt, load, median, table, versionOf } from '../lib/measure.mjs';
 import { assertRunning, fail, freePort, runBenchmark, startServer } from '../lib/processes.mjs';
@@ -23,6 +23,7 @@ const profileDir = join(here, 'generated', 'profile');
 const jitarPath = join(repo, 'lib', 'cli', 'jitar.js');
 const jitarCompilePath = join(repo, 'lib', 'cli', 'jitar-compile.js');
 const plainPath = join(here, 'plain-fastify.mjs');
+const sdkPath = join(here, 'otel-sdk.mjs');
 
 const TARGET_RATIO = 0.85;
 const NAME = 'John';
@@ -60,7 +61,7 @@ const options = parseArgs(process.argv.slice(2));
 const json = (value) => `${JSON.stringify(value, null, 4)}\n`;
 
 /** Writes and builds bench/rpc/generated/app: one public procedure in segment 'main', one standalone service. */
-function generateApp(port) {
+function generateApp(port, tracedPort) {
   rmSync(appDir, { recursive: true, force: true });
   for (const dir of ['src/domain', 'segments', 'services', 'node_modules']) mkdirSync(join(appDir, dir), { recursive: true });
   writeFileSync(join(appDir, 'jitar.json'), json({ source: './src', target: './dist', segments: './segments' }));
@@ -77,6 +78,7 @@ function generateApp(port) {
   ].join('\n'));
   writeFileSync(join(appDir, 'segments/main.json'), json({ './domain/sayHello': { sayHello: { access: 'public' } } }));
   writeFileSync(join(appDir, 'services/standalone.json'), json({ url: `http://127.0.0.1:${port}`, standalone: { segments: ['main'] } }));
+  writeFileSync(join(appDir, 'services/standalone-traced.json'), json({ url: `http://127.0.0.1:${tracedPort}`, standalone: { segments: ['main'] } }));
   // The app depends on this package the way a user's app does.
   symlinkSync(repo, join(appDir, 'node_modules/jitar'), 'dir');
   symlinkSync(join(repo, 'node_modules/@types'), join(appDir, 'node_modules/@types'), 'dir');
@@ -127,11 +129,29 @@ async function checkSample(t) {
   return { status: response.status, body, invalidStatus: invalid.status, invalidBody };
 }
 
-/** One autocannon run, then a checked sample. */
+/**
+ * CPU time (user + system) a process has used so far, in ms, from /proc (Linux); undefined elsewhere.
+ * Per request it shows what a server spends even when other processes crowd the machine, which requests
+ * per second do not.
+ */
+function cpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the line, in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One autocannon run, then a checked sample; with the server's CPU µs per request where /proc tells. */
 async function run(t, seconds, what) {
+  const before = cpuMs(t.server.process.pid);
   const result = await load(t, seconds, what, { connections: options.connections, pipelining: options.pipelining, expected: EXPECTED });
+  const after = cpuMs(t.server.process.pid);
   await checkSample(t);
-  return result;
+  return { ...result, cpuUs: before === undefined || after === undefined ? NaN : ((after - before) * 1000) / result.total };
 }
 
 // --- reporting -------------------------------------------------------------------------------
@@ -142,8 +162,9 @@ async function main() {
   if (!existsSync(jitarPath) || !existsSync(jitarCompilePath)) fail('lib/cli/jitar.js or lib/cli/jitar-compile.js is missing: run `npm run build` first');
 
   const jitarPort = await freePort();
+  const tracedPort = await freePort();
   process.stdout.write('Generating and building bench/rpc/generated/app ... ');
-  generateApp(jitarPort);
+  generateApp(jitarPort, tracedPort);
   console.log('done');
 
   const jitarArgs = [
@@ -156,12 +177,16 @@ async function main() {
   if (options.cpuProf) rmSync(profileDir, { recursive: true, force: true });
   const ours = await startServer('jitar', jitarArgs, appDir, jitarPort);
   const plain = await startServer('plain fastify', [...NODE_FLAGS, plainPath], here, await freePort());
+  // The same app and service with the official OpenTelemetry SDK registered, sampling every call.
+  const traced = await startServer('jitar + OTel SDK', [...NODE_FLAGS, `--import=${pathToFileURL(sdkPath).href}`, jitarPath, 'start', '--service=services/standalone-traced.json', `--log-level=${options.logLevel}`], appDir, tracedPort);
 
   const targets = {
     oursGet: target(ours, 'jitar GET', 'GET', '/rpc/domain/sayHello'),
     plainGet: target(plain, 'fastify GET', 'GET', '/sayHello'),
     oursPost: target(ours, 'jitar POST', 'POST', '/rpc/domain/sayHello'),
     plainPost: target(plain, 'fastify POST', 'POST', '/sayHello'),
+    tracedGet: target(traced, 'jitar+SDK GET', 'GET', '/rpc/domain/sayHello'),
+    tracedPost: target(traced, 'jitar+SDK POST', 'POST', '/rpc/domain/sayHello'),
   };
   const all = Object.values(targets);
 
@@ -171,8 +196,8 @@ async function main() {
     console.log(`  ${t.label.padEnd(12)} ${t.method.padEnd(4)} ${t.url.replace(/^http:\/\/127\.0\.0\.1:\d+/, '')}${t.body ? ` ${t.body}` : ''} -> ${sample.status} '${sample.body}'; invalid -> ${sample.invalidStatus} '${sample.invalidBody}'`);
   }
 
-  const seconds = 4 * (options.rounds * options.duration + options.warmup);
-  console.log(`\n${options.rounds} round(s) of 4 measurements, ${options.duration} s each, after a ${options.warmup} s warm-up per target; `
+  const seconds = 6 * (options.rounds * options.duration + options.warmup);
+  console.log(`\n${options.rounds} round(s) of 6 measurements, ${options.duration} s each, after a ${options.warmup} s warm-up per target; `
     + `${options.connections} connections, pipelining ${options.pipelining} (about ${seconds} s)`);
 
   if (options.warmup > 0) {
@@ -186,13 +211,13 @@ async function main() {
   for (let round = 1; round <= options.rounds; round++) {
     // Odd rounds: jitar first in each pair; even rounds: plain Fastify first.
     const order = round % 2 === 1
-      ? [targets.oursGet, targets.plainGet, targets.oursPost, targets.plainPost]
-      : [targets.plainGet, targets.oursGet, targets.plainPost, targets.oursPost];
+      ? [targets.oursGet, targets.plainGet, targets.tracedGet, targets.oursPost, targets.plainPost, targets.tracedPost]
+      : [targets.tracedGet, targets.plainGet, targets.oursGet, targets.tracedPost, targets.plainPost, targets.oursPost];
     for (const t of order) {
-      process.stdout.write(`  round ${round}: ${t.label.padEnd(12)} ... `);
+      process.stdout.write(`  round ${round}: ${t.label.padEnd(14)} ... `);
       const result = await run(t, options.duration, `round ${round}`);
       t.results.push(result);
-      console.log(`${fmt(result.rps)} req/s, p50 ${fmt(result.p50, 2)} ms, p99 ${fmt(result.p99, 2)} ms (${fmt(result.total)} requests, all 2xx with the right body)`);
+      console.log(`${fmt(result.rps)} req/s, ${fmt(result.cpuUs, 1)} CPU µs/req, p50 ${fmt(result.p50, 2)} ms, p99 ${fmt(result.p99, 2)} ms (${fmt(result.total)} requests, all 2xx with the right body)`);
     }
   }
 
@@ -200,13 +225,14 @@ async function main() {
     rps: median(t.results.map((r) => r.rps)),
     p50: median(t.results.map((r) => r.p50)),
     p99: median(t.results.map((r) => r.p99)),
+    cpuUs: median(t.results.map((r) => r.cpuUs)),
   });
   const s = Object.fromEntries(Object.entries(targets).map(([key, t]) => [key, summary(t)]));
 
   console.log('\nResults (median over rounds):\n');
   console.log(table([
-    ['', 'req/s', 'p50 ms', 'p99 ms', 'endpoint'],
-    ...Object.entries(targets).map(([key, t]) => [t.label, fmt(s[key].rps), fmt(s[key].p50, 2), fmt(s[key].p99, 2), `${t.method} ${t.url.replace(/^http:\/\/127\.0\.0\.1:\d+/, '')}${t.body ? ` ${t.body}` : ''}`]),
+    ['', 'req/s', 'CPU µs/req', 'p50 ms', 'p99 ms', 'endpoint'],
+    ...Object.entries(targets).map(([key, t]) => [t.label, fmt(s[key].rps), fmt(s[key].cpuUs, 1), fmt(s[key].p50, 2), fmt(s[key].p99, 2), `${t.method} ${t.url.replace(/^http:\/\/127\.0\.0\.1:\d+/, '')}${t.body ? ` ${t.body}` : ''}`]),
   ]));
 
   const ratios = [
@@ -217,6 +243,13 @@ async function main() {
   console.log(table([
     ['', 'jitar / fastify', 'verdict'],
     ...ratios.map(([method, ratio]) => [method, `${ratio.toFixed(2)}x`, ratio >= TARGET_RATIO ? 'PASS' : 'MISS']),
+  ]));
+
+  console.log('\nThe cost of tracing: jitar with the OpenTelemetry SDK registered (every call sampled, spans batched to an exporter that drops them) / jitar without one\n');
+  console.log(table([
+    ['', 'req/s with SDK / without', 'CPU µs/req with SDK / without'],
+    ['GET', `${(s.tracedGet.rps / s.oursGet.rps).toFixed(2)}x (${fmt(s.tracedGet.rps)} / ${fmt(s.oursGet.rps)})`, `${(s.tracedGet.cpuUs / s.oursGet.cpuUs).toFixed(2)}x (${fmt(s.tracedGet.cpuUs, 1)} / ${fmt(s.oursGet.cpuUs, 1)})`],
+    ['POST', `${(s.tracedPost.rps / s.oursPost.rps).toFixed(2)}x (${fmt(s.tracedPost.rps)} / ${fmt(s.oursPost.rps)})`, `${(s.tracedPost.cpuUs / s.oursPost.cpuUs).toFixed(2)}x (${fmt(s.tracedPost.cpuUs, 1)} / ${fmt(s.oursPost.cpuUs, 1)})`],
   ]));
 
   console.log(`\nnode ${process.version}, fastify ${versionOf(repo, 'fastify')}, autocannon ${versionOf(repo, 'autocannon')}, both servers with node ${NODE_FLAGS.join(" ")}, jitar --log-level=${options.logLevel}${options.cpuProf ? ' --cpu-prof' : ''}`);

@@ -7,6 +7,7 @@ import { Request } from '../middleware/request.js';
 import { Response } from '../middleware/response.js';
 import { decodeAnswer, encodeCall } from '../rpc/remote-call.js';
 import type { ValueCodec } from '../serialization/codec.js';
+import { injectPageTrace } from './page-trace.js';
 
 export type FetchFunction = (url: string, init: { method: string; headers: Record<string, string>; body: string }) => Promise<globalThis.Response>;
 
@@ -48,6 +49,7 @@ export class FetchCaller implements RemoteCaller
         const { codec, remoteUrl, fetch } = this.#options;
         const call = encodeCall(procedure, { ...request.args }, codec, request.headers);
         const url = `${remoteUrl}${call.path}`;
+        injectPageTrace(call.headers);
 
         let answer: globalThis.Response;
         let body: string;

@@ -1,4 +1,6 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { randomUUID } from 'node:crypto';
+
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 
 import type { ChannelServer } from '../channel/channel-server.js';
 import type { Gateway } from '../cluster/gateway.js';
@@ -31,6 +33,18 @@ export interface HttpParts
     proxy?: { rpcClient: Transport; fileClient: HttpClient; targets: ProxyTargets };
     /** The app's OpenAPI document as JSON text, served at /openapi.json (standalones and gateways). */
     openapi?: string;
+    /** Runs around every RPC request a gateway or proxy forwards, middleware included (telemetry). */
+    observeForward?: (forward: Forward) => Forward;
+    /** Serves `GET /metrics` (the service file's `metrics`). */
+    metrics?: MetricsEndpoint;
+}
+
+/** The Prometheus metrics of a service, and who may read them. */
+export interface MetricsEndpoint
+{
+    text(): Promise<{ contentType: string; body: string }>;
+    /** Undefined: the caller may read them; else the status and message to refuse it with. */
+    refusal(request: { trustKeyHeader: string | string[] | undefined; authorization: string | undefined; remoteAddress: string | undefined }): { status: number; message: string } | undefined;
 }
 
 /** What the HTTP side needs of a gateway whose workers are reached through a broker (NATS). */
@@ -67,6 +81,8 @@ export interface HttpOptions
     tls?: ServerTls;
     /** The deadlines of its connections (the service file's root `connections`). */
     connections: ConnectionDeadlines;
+    /** Fields for Fastify's request log lines (at debug): the ids the request's headers bring (its trace). */
+    requestLogFields?: (headers: FastifyRequest['headers']) => Record<string, string>;
 }
 
 /**
@@ -83,6 +99,7 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
     const { bodyLimit } = options;
     const forward = forwarderOf(parts, options.log);
     const requestLog: FastifyBaseLogger = options.log;
+    const logsRequests = options.log.isLevelEnabled('debug');
 
     const server = Fastify({
         ...forward === undefined ? {} : { serverFactory: forwardingServerFactory({ forward, bodyLimit, state, tls: options.tls }) },
@@ -90,7 +107,16 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
         // With a logger, Fastify reads the clock twice and adds and removes two listeners on every
         // response, even with request logging off: 8% of the requests per second (bench/rpc). So Fastify
         // gets the log only at debug, where it logs every request; below, jitar logs on its own.
-        ...options.log.isLevelEnabled('debug') ? { loggerInstance: requestLog } : { logger: false },
+        ...logsRequests ? { loggerInstance: requestLog } : { logger: false },
+        // A request's id is the one it came with (from a load balancer or a gateway), else a new one: the
+        // same one the call's own log lines carry (answerRpc), so that one id finds them all.
+        requestIdHeader: 'x-request-id',
+        genReqId: () => randomUUID(),
+        logController: new LogController({ requestIdLogLabel: 'request_id' }),
+        ...options.requestLogFields === undefined ? {} : {
+            childLoggerFactory: (logger: FastifyBaseLogger, bindings: Record<string, unknown>, childOptions: object, raw: { headers: FastifyRequest['headers'] }) =>
+                logger.child({ ...bindings, ...options.requestLogFields?.(raw.headers) }, childOptions)
+        },
         bodyLimit,
         // Request bodies with these keys are refused before any of our code sees them.
         onProtoPoisoning: 'error',
@@ -165,9 +191,9 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
         // The handler is parts.rpc at the time of the call: a standalone's reload (jitar dev) replaces it.
         for (const fqn of rpc.fqns)
         {
-            server.route({ method: ['GET', 'POST', 'OPTIONS'], url: `/rpc/${fqn.replaceAll(':', '::')}`, handler: (request, reply) => answerRpc(parts.rpc ?? rpc, fqn, request, reply, state) });
+            server.route({ method: ['GET', 'POST', 'OPTIONS'], url: `/rpc/${fqn.replaceAll(':', '::')}`, handler: (request, reply) => answerRpc(parts.rpc ?? rpc, fqn, request, reply, state, logsRequests) });
         }
-        server.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/rpc/*', handler: (request, reply) => answerRpc(parts.rpc ?? rpc, (request.params as { '*': string })['*'], request, reply, state) });
+        server.route({ method: ['GET', 'POST', 'OPTIONS'], url: '/rpc/*', handler: (request, reply) => answerRpc(parts.rpc ?? rpc, (request.params as { '*': string })['*'], request, reply, state, logsRequests) });
     }
     if (gateway !== undefined || broker !== undefined || proxy !== undefined || rpc !== undefined)
     {
@@ -178,6 +204,18 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
     {
         // Not even a single-page app's index: an RPC client must learn that it asked the wrong service.
         server.all('/rpc/*', async (_request, reply) => reply.status(404).type('text/plain').send('This service serves no procedures'));
+    }
+
+    const { metrics } = parts;
+    if (metrics !== undefined)
+    {
+        server.get('/metrics', async (request, reply) =>
+        {
+            const refusal = metrics.refusal({ trustKeyHeader: request.headers['x-jitar-trust-key'], authorization: request.headers.authorization, remoteAddress: request.socket.remoteAddress });
+            if (refusal !== undefined) return reply.status(refusal.status).type('text/plain; charset=utf-8').send(refusal.message);
+            const { contentType, body } = await metrics.text();
+            return reply.type(contentType).send(body);
+        });
     }
 
     server.get('/health', async (_request, reply) => reply.type('application/json').send(await health.report()));
@@ -213,10 +251,10 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 /** How a gateway or proxy sends RPC requests on, its middleware included; undefined for services that answer them. */
 function forwarderOf(parts: HttpParts, log: FastifyBaseLogger): Forward | undefined
 {
-    const { gateway, broker, proxy, middleware = [] } = parts;
-    if (gateway !== undefined) return withMiddleware(middleware, (fqn, request) => gateway.forward(fqn, request), middlewareFailed(log));
-    if (broker !== undefined) return withMiddleware(middleware, (fqn, request) => broker.forward(fqn, request), middlewareFailed(log));
-    if (proxy !== undefined) return withMiddleware(middleware, (_fqn, request) => proxy.rpcClient.send(proxy.targets.rpc, request), middlewareFailed(log));
+    const { gateway, broker, proxy, middleware = [], observeForward = (forward: Forward) => forward } = parts;
+    if (gateway !== undefined) return observeForward(withMiddleware(middleware, (fqn, request) => gateway.forward(fqn, request), middlewareFailed(log)));
+    if (broker !== undefined) return observeForward(withMiddleware(middleware, (fqn, request) => broker.forward(fqn, request), middlewareFailed(log)));
+    if (proxy !== undefined) return observeForward(withMiddleware(middleware, (_fqn, request) => proxy.rpcClient.send(proxy.targets.rpc, request), middlewareFailed(log)));
     return undefined;
 }
 
@@ -224,8 +262,10 @@ function forwarderOf(parts: HttpParts, log: FastifyBaseLogger): Forward | undefi
  * Answers through `reply.send` rather than a returned promise: Fastify then adds no promise of its own
  * around the handler, which is measurable at this rate.
  */
-function answerRpc(rpc: RpcHandler, fqn: string, request: FastifyRequest, reply: FastifyReply, state: { closing: boolean }): void
+function answerRpc(rpc: RpcHandler, fqn: string, request: FastifyRequest, reply: FastifyReply, state: { closing: boolean }, logsRequests: boolean): void
 {
+    // The call's log lines carry the id Fastify's lines about the request carry.
+    if (logsRequests && request.headers['x-request-id'] === undefined) request.headers['x-request-id'] = request.id;
     const call = toRpcCall(fqn, { method: request.method, query: request.query as Record<string, unknown>, rawHeaders: request.raw.rawHeaders, headers: () => request.headers, body: request.body });
     if (typeof call === 'string')
     {

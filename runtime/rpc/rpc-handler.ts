@@ -37,6 +37,21 @@ export interface RpcCall
 
 export type RpcAnswer = EncodedAnswer;
 
+/**
+ * Runs around every call the handler answers (telemetry: spans, metrics, request ids in logs); `run`
+ * answers the call.
+ */
+export type RpcObserver = (call: RpcCall, run: () => Promise<RpcAnswer>) => Promise<RpcAnswer>;
+
+/** The errors failed answers were made of, while an observer may ask (answers are not kept otherwise). */
+const failures = new WeakMap<RpcAnswer, Error>();
+
+/** The error a failed answer was made of, when the handler has an observer; undefined otherwise. */
+export function failureOf(answer: RpcAnswer): Error | undefined
+{
+    return failures.get(answer);
+}
+
 export interface RpcHandlerOptions
 {
     trustKey?: string;
@@ -52,6 +67,8 @@ export interface RpcHandlerOptions
      * service's requestTimeout); undefined: no limit.
      */
     procedureTimeout?: number;
+    /** Runs around every call (telemetry); absent, calls are answered as they come. */
+    observe?: RpcObserver;
     /** Told about failures that are the server's fault (status 500), for the log. */
     onServerError?: (error: unknown, call: RpcCall) => void;
 }
@@ -120,6 +137,12 @@ export class RpcHandler
 
     /** Never rejects: every failure is an answer. */
     handle(call: RpcCall): Promise<RpcAnswer>
+    {
+        const { observe } = this.#options;
+        return observe === undefined ? this.#handle(call) : observe(call, () => this.#handle(call));
+    }
+
+    #handle(call: RpcCall): Promise<RpcAnswer>
     {
         try
         {
@@ -231,6 +254,12 @@ export class RpcHandler
     #answer(status: number, result: unknown, headers: Record<string, string>, call: RpcCall): RpcAnswer
     {
         if (status >= 500 && result instanceof Error && headers.location === undefined) this.#options.onServerError?.(result, call);
+        if (status >= 400 && result instanceof Error && this.#options.observe !== undefined)
+        {
+            const answer = encodeAnswer(status, result, headers, call.serialized ? value => this.#options.codec.serialize(value, call.classForm) : undefined);
+            failures.set(answer, result);
+            return answer;
+        }
         return encodeAnswer(status, result, headers, call.serialized ? value => this.#options.codec.serialize(value, call.classForm) : undefined);
     }
 }

@@ -5,6 +5,10 @@ import { Gateway } from '../cluster/gateway.js';
 import { WorkerRegistry } from '../cluster/worker-registry.js';
 import { forwardingChannelHandler } from '../http/forwarding.js';
 import { middlewareFailed, withMiddleware } from '../http/forwarding-middleware.js';
+import type { Forward } from '../http/forwarding.js';
+import { observeForward } from '../telemetry/forward-observer.js';
+import { gatewayLabels } from '../telemetry/gateway-labels.js';
+import { tracedTransport } from '../telemetry/traced-transport.js';
 import { startNatsGateway } from './nats-service.js';
 import { servedOpenApi } from './served-files.js';
 import { peerFaultLog, type ServiceContext, type ServiceRole } from './service-context.js';
@@ -15,7 +19,7 @@ import { peerFaultLog, type ServiceContext, type ServiceRole } from './service-c
  */
 export function startGateway(context: ServiceContext<'gateway'>): ServiceRole | Promise<ServiceRole>
 {
-    const { config, log, target, middleware, bodyLimit } = context;
+    const { config, log, target, middleware, bodyLimit, metrics } = context;
     if (config.nats !== undefined) return startNatsGateway(context, config.nats);
     const client = new ChannelClient(config.requestTimeout, context.ca, peerFaultLog(log));
     const registry = new WorkerRegistry({ unavailableThreshold: config.unavailableThreshold, stoppedThreshold: config.stoppedThreshold });
@@ -24,13 +28,17 @@ export function startGateway(context: ServiceContext<'gateway'>): ServiceRole | 
     // as a worker may take to be counted stopped.
     const build = readManifestIfBuilt(target);
     if (build === undefined) log.info(`No app build here: procedures no worker serves answer 503 for ${config.stoppedThreshold} ms after the start, 404 after`);
-    const gateway = new Gateway(registry, client, config.trustKey, { expected: build === undefined ? undefined : exposedFqns(build), gracePeriod: config.stoppedThreshold });
-    const forward = withMiddleware(middleware, (fqn, request) => gateway.forward(fqn, request), middlewareFailed(log));
+    const expected = build === undefined ? undefined : exposedFqns(build);
+    // Requests to workers are client spans (with an SDK) and counted per worker (with metrics).
+    const gateway = new Gateway(registry, tracedTransport(client, metrics), config.trustKey, { expected, gracePeriod: config.stoppedThreshold });
+    // Every request forwarded, over HTTP or a channel, middleware included: a server span, metrics, ids in logs.
+    const observe = (forward: Forward): Forward => observeForward(forward, { metrics, labels: gatewayLabels(registry, expected), log });
+    const forward = observe(withMiddleware(middleware, (fqn, request) => gateway.forward(fqn, request), middlewareFailed(log)));
     const channels = new ChannelServer({ handle: forwardingChannelHandler(forward), bodyLimit, log, limits: config.connections });
     const monitor = setInterval(() => registry.monitor(), config.monitorInterval);
     monitor.unref();
     return {
-        parts: { gateway, channels, openapi: servedOpenApi(context) },
+        parts: { gateway, channels, openapi: servedOpenApi(context), observeForward: observe },
         afterClose: async () =>
         {
             clearInterval(monitor);

@@ -2,7 +2,7 @@ import { readManifestIfBuilt } from '../app-build/manifest-file.js';
 import { ChannelServer } from '../channel/channel-server.js';
 import { runWithHeaders } from '../cluster/call-context.js';
 import { rpcChannelHandler } from '../http/channel-rpc.js';
-import { forwardingChannelHandler } from '../http/forwarding.js';
+import { forwardingChannelHandler, type Forward } from '../http/forwarding.js';
 import { middlewareFailed, withMiddleware } from '../http/forwarding-middleware.js';
 import type { Logger } from '../logging/service-logger.js';
 import type { Manifest } from '../manifest.js';
@@ -13,6 +13,8 @@ import { NatsGateway } from '../nats/gateway.js';
 import type { NatsSettings } from '../nats/settings.js';
 import { NatsWorker } from '../nats/worker.js';
 import { compareVersions } from '../procedure-versions.js';
+import { observeForward } from '../telemetry/forward-observer.js';
+import { noLabels } from '../telemetry/gateway-labels.js';
 import { serveProcedures, type AppSegments } from './procedures.js';
 import { servedOpenApi } from './served-files.js';
 import type { ServiceContext, ServiceRole } from './service-context.js';
@@ -52,7 +54,7 @@ export async function startNatsWorker(context: ServiceContext<'worker'>, app: Ap
 /** A gateway on NATS: stateless; the workers already there are discovered before it listens. */
 export async function startNatsGateway(context: ServiceContext<'gateway'>, settings: NatsSettings): Promise<ServiceRole>
 {
-    const { config, log, middleware, bodyLimit } = context;
+    const { config, log, middleware, bodyLimit, metrics } = context;
     const link = await NatsLink.open(settings, `jitar gateway ${config.url}`, natsLog(log));
     // A worker that died without a goodbye is forgotten as an HTTP gateway forgets one that stopped reporting.
     const directory = new WorkerDirectory(link, config.stoppedThreshold);
@@ -60,10 +62,13 @@ export async function startNatsGateway(context: ServiceContext<'gateway'>, setti
     const build = readManifestIfBuilt(context.target);
     const broker = new NatsGateway({ link, directory, timeout: config.requestTimeout, trustKey: config.trustKey, build: build === undefined ? undefined : buildVersions(build) });
     // Proxies send over channels too.
-    const forward = withMiddleware(middleware, (fqn, request) => broker.forward(fqn, request), middlewareFailed(log));
+    // Every request forwarded, over HTTP or a channel: a server span, metrics and ids in logs, as on an HTTP
+    // gateway; the metrics name no procedure here (noLabels), since the broker, not a registry, knows them.
+    const observe = (forwarding: Forward): Forward => observeForward(forwarding, { metrics, labels: noLabels, log });
+    const forward = observe(withMiddleware(middleware, (fqn, request) => broker.forward(fqn, request), middlewareFailed(log)));
     const channels = new ChannelServer({ handle: forwardingChannelHandler(forward), bodyLimit, log, limits: config.connections });
     return {
-        parts: { broker, channels, openapi: servedOpenApi(context) },
+        parts: { broker, channels, openapi: servedOpenApi(context), observeForward: observe },
         afterClose: async () =>
         {
             directory.stop();

@@ -5,12 +5,14 @@ import { installRuntime } from '../core/global-runtime.js';
 import { ProcedureRuntime, type RemoteCaller } from '../core/procedure-runtime.js';
 import type { SegmentModule } from '../core/segment-module.js';
 import { rpcChannelHandler } from '../http/channel-rpc.js';
-import type { Manifest } from '../manifest.js';
+import type { Manifest, ProcedureManifest } from '../manifest.js';
 import type { RequestHeaders } from '../middleware/request.js';
 import { loadArgumentValidator, type ArgumentValidator } from '../rpc/argument-validator.js';
 import { RpcHandler } from '../rpc/rpc-handler.js';
 import { codecOf, type ValueCodec } from '../serialization/codec.js';
 import { createClassResolver, type ClassConstructor, type ClassResolver } from '../serialization/class-resolver.js';
+import { callLogFields } from '../telemetry/call-scope.js';
+import { rpcObserver } from '../telemetry/rpc-observer.js';
 import type { ServiceContext } from './service-context.js';
 
 /** The part of the app's build a standalone or worker runs: the manifest, its segments, and their classes. */
@@ -69,7 +71,7 @@ export async function serveProcedures(context: ServiceContext<'standalone' | 'wo
 /** The procedure runtime and the RPC handler in front of it, neither installed nor served yet (a reload builds these). */
 export async function procedureHandler(context: ServiceContext<'standalone' | 'worker'>, app: AppSegments, options: ServingOptions): Promise<ServedProcedures>
 {
-    const { config, log, middleware, target } = context;
+    const { config, log, middleware, target, metrics } = context;
     const { manifest, resolver, codec } = app;
     const runtime = new ProcedureRuntime(manifest, options.caller);
     for (const segment of app.segments) runtime.register(segment);
@@ -77,10 +79,12 @@ export async function procedureHandler(context: ServiceContext<'standalone' | 'w
     const validator = options.validator ?? await loadArgumentValidator(manifest, manifest.procedures.filter(procedure => runtime.holds(procedure.fqn, procedure.version)), options.isInstanceOf ?? isInstanceOf(resolver), {
         target, onCompileAtStart: problem => log.warn(`Compiling the argument validators at start (slower): ${problem}; rebuild the app with this jitar-compile`)
     });
-    const rpc = new RpcHandler(manifest, runtime, validator, {
+    const rpc: RpcHandler = new RpcHandler(manifest, runtime, validator, {
         trustKey: options.trustKey, middleware, codec, withHeaders: options.withHeaders,
         procedureTimeout: config.requestTimeout,
-        onServerError: (error, call) => log.error({ err: error, fqn: call.fqn }, 'procedure failed')
+        // Spans, metrics and request ids around every call, whatever transport brought it.
+        observe: rpcObserver({ metrics, log, select: (fqn, version): ProcedureManifest | undefined => rpc.select(fqn, version) }),
+        onServerError: (error, call) => log.error({ err: error, fqn: call.fqn, ...callLogFields(name => headerValue(call.headers()[name])) }, 'procedure failed')
     });
     return { runtime, rpc, validator };
 }
@@ -110,4 +114,9 @@ export function isInstanceOf(resolver: ClassResolver): (key: string, value: unkn
         const registered = resolver.get(key);
         return registered !== undefined && value instanceof registered.constructor;
     };
+}
+
+function headerValue(value: string | readonly string[] | undefined): string | undefined
+{
+    return typeof value === 'string' || value === undefined ? value : value[0];
 }

@@ -13,7 +13,8 @@ import { checkServiceFile, MAX_TIMER } from './service-file-schema.js';
  *
  * Root: `url` (required), `setUp`, `tearDown`, `healthChecks`, `middleware` (or `middlewares`), the
  * optional `remoteWorker` thresholds, `tls` (required with an https:// url, refused with an http://
- * one), the optional `connections` deadlines and caps (CONNECTION_DEFAULTS), and exactly one service
+ * one), the optional `connections` deadlines and caps (CONNECTION_DEFAULTS), the optional `metrics` (Prometheus,
+ * ours; standalone, worker and gateway), and exactly one service
  * key: `standalone`, `worker`, `gateway`, `repository` or `proxy`. Every kind uses `url`, `setUp`,
  * `tearDown` and `healthChecks`; `middleware` runs around the RPC requests a standalone or worker
  * answers and a gateway or proxy forwards (a repository serves none), and only a gateway uses
@@ -71,6 +72,16 @@ export const CONNECTION_DEFAULTS: ConnectionSettings = {
     maxChannelsPerPeer: 16
 };
 
+/** Root `metrics` (ours): whether `/metrics` serves the service's Prometheus metrics, and to whom. */
+export interface MetricsSettings
+{
+    readonly enabled: boolean;
+    /** Anyone may read them; otherwise only a caller with the trust key, or (for a service without one) on this machine. */
+    readonly public: boolean;
+}
+
+export const METRICS_DEFAULTS: MetricsSettings = { enabled: false, public: false };
+
 /** What every service has, from the root of its file. */
 export interface ServiceCommon
 {
@@ -93,6 +104,8 @@ export interface ServiceCommon
     readonly tls: TlsFiles | undefined;
     /** Root `connections`, with CONNECTION_DEFAULTS for what it leaves out. */
     readonly connections: ConnectionSettings;
+    /** Root `metrics` (ours): Prometheus metrics at `/metrics`; off unless the file has the key. */
+    readonly metrics: MetricsSettings;
 }
 
 /**
@@ -332,6 +345,7 @@ interface ServiceFile
     remoteWorker?: { unavailableThreshold?: Setting; stoppedThreshold?: Setting };
     tls?: { cert: string; key: string; ca?: string };
     connections?: Partial<Record<keyof ConnectionSettings, Setting>>;
+    metrics?: { enabled?: Setting; public?: Setting };
     standalone?: AssetSection & { segments: string[]; trustKey?: string; openapi?: Setting; requestTimeout?: Setting; serializeCalls?: Setting };
     worker?: { segments: string[]; gateway?: string; trustKey?: string; reportInterval?: Setting; requestTimeout?: Setting; nats?: NatsSection };
     gateway?: { monitorInterval?: Setting; trustKey?: string; requestTimeout?: Setting; openapi?: Setting; nats?: NatsSection };
@@ -373,7 +387,12 @@ class ServiceReader
             healthChecks: this.strings(root.healthChecks, 'healthChecks'),
             middleware: this.strings(...this.aliased(root, '', 'middleware', 'middlewares')),
             tls: this.tls(root.tls, address.url, address.host, nonCaller(kind, root)),
-            connections: this.connections(root.connections, kind)
+            connections: this.connections(root.connections, kind),
+            metrics: root.metrics === undefined ? METRICS_DEFAULTS : {
+                // Given at all, the key turns metrics on unless it says otherwise.
+                enabled: this.boolean(root.metrics.enabled, 'metrics.enabled', true),
+                public: this.boolean(root.metrics.public, 'metrics.public', METRICS_DEFAULTS.public)
+            }
         };
 
         switch (kind)

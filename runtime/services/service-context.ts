@@ -4,6 +4,7 @@ import type { HealthChecks } from '../health/health-checks.js';
 import type { HttpParts } from '../http/fastify-server.js';
 import type { Logger } from '../logging/service-logger.js';
 import type { Middleware } from '../middleware/middleware.js';
+import type { ServiceMetrics } from '../telemetry/metrics.js';
 import type { ServiceConfig, ServiceConfigOf, ServiceKind } from './service-config.js';
 
 /** What every kind of service starts from: its configuration, and what start-service.ts made of it first. */
@@ -23,6 +24,8 @@ interface ContextWith<Config extends ServiceConfig>
     readonly ca: Buffer | undefined;
     readonly health: HealthChecks;
     readonly middleware: readonly Middleware[];
+    /** Prometheus metrics, when the service file turns them on (root `metrics`). */
+    readonly metrics: ServiceMetrics | undefined;
 }
 
 /** What the server answers for a service of one kind, and what that kind does around listening and closing. */

@@ -45,7 +45,8 @@ const REQUIRED: Readonly<Record<string, string>> = {
  */
 const UNUSED_ROOT_KEY: Readonly<Record<string, string>> = {
     middleware: 'it serves no RPC requests for middleware to run around, so remove the key',
-    remoteWorker: 'only a gateway uses it (when it counts its workers unavailable and stopped), so move it to the gateway\'s service file'
+    remoteWorker: 'only a gateway uses it (when it counts its workers unavailable and stopped), so move it to the gateway\'s service file',
+    metrics: 'metrics count the RPC calls a standalone, worker or gateway answers, so remove the key'
 };
 
 /** The longest delay Node's timers take (2^31 - 1 ms), the schema's maximum for milliseconds. */

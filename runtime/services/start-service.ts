@@ -9,6 +9,9 @@ import type { LogFormat } from '../logging/log-format.js';
 import { createServiceLogger } from '../logging/service-logger.js';
 import type { ProcedureManifest } from '../manifest.js';
 import { isMiddleware, type Middleware } from '../middleware/middleware.js';
+import { callLogFields, logMixin } from '../telemetry/call-scope.js';
+import { metricsRefusal } from '../telemetry/metrics-access.js';
+import { ServiceMetrics } from '../telemetry/metrics.js';
 import { startGateway } from './gateway-service.js';
 import { listenFailure } from './listen-failure.js';
 import { startProxy } from './proxy-service.js';
@@ -93,11 +96,13 @@ async function prepare(options: StartOptions): Promise<ServiceContext>
 {
     const config = loadServiceConfig(resolve(options.cwd, options.serviceFile), { cwd: options.cwd, envFile: options.envFile });
     const { target } = readJitarConfig(options.cwd);
-    const log = createServiceLogger({ level: options.logLevel ?? 'info', format: options.logFormat });
+    // Every line logged while a call is served carries its trace and request ids.
+    const log = createServiceLogger({ level: options.logLevel ?? 'info', format: options.logFormat, mixin: logMixin });
     for (const path of config.setUp) await importAppModule(target, path, 'setUp');
     const health = new HealthChecks(await loadAll(target, config.healthChecks, 'Health check', isHealthCheck));
     const middleware = await loadAll<Middleware>(target, config.middleware, 'Middleware', isMiddleware);
-    return { config, cwd: options.cwd, target, log, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, ca: config.tls?.ca?.pem, health, middleware };
+    const metrics = config.metrics.enabled ? new ServiceMetrics() : undefined;
+    return { config, cwd: options.cwd, target, log, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, ca: config.tls?.ca?.pem, health, middleware, metrics };
 }
 
 /** What the service's kind serves; the switch is over the config, so that each step gets its kind's. */
@@ -118,11 +123,14 @@ function startRole(context: ServiceContext): ServiceRole | Promise<ServiceRole>
 type Listening = Awaited<ReturnType<typeof createHttpServer>> & { parts: HttpParts };
 
 /** The HTTP server, listening where the service file's `url` says; when it cannot, what the role set up goes. */
-async function listen({ config, log, bodyLimit, health, middleware }: ServiceContext, role: ServiceRole, serviceFile: string): Promise<Listening>
+async function listen({ config, log, bodyLimit, health, middleware, metrics }: ServiceContext, role: ServiceRole, serviceFile: string): Promise<Listening>
 {
     const tls = config.tls === undefined ? undefined : { cert: config.tls.cert.pem, key: config.tls.key.pem };
-    const parts: HttpParts = { ...role.parts, health: role.health ?? health, middleware };
-    const http = await createHttpServer(parts, { log, bodyLimit, tls, connections: config.connections });
+    const trustKey = 'trustKey' in config ? config.trustKey : undefined;
+    const metricsEndpoint = metrics === undefined ? undefined : { text: () => metrics.text(), refusal: (request: Parameters<typeof metricsRefusal>[2]) => metricsRefusal(config.metrics, trustKey, request) };
+    const requestLogFields = (headers: Record<string, string | string[] | undefined>): Record<string, string> => callLogFields(name => firstValue(headers[name]));
+    const parts: HttpParts = { ...role.parts, health: role.health ?? health, middleware, metrics: metricsEndpoint };
+    const http = await createHttpServer(parts, { log, bodyLimit, tls, connections: config.connections, requestLogFields });
     try
     {
         await http.server.listen({ host: config.host, port: config.port });
@@ -167,4 +175,10 @@ async function loadAll<T>(target: string, paths: readonly string[], what: string
         loaded.push(value);
     }
     return loaded;
+}
+
+/** A header's first value. */
+function firstValue(value: string | readonly string[] | undefined): string | undefined
+{
+    return typeof value === 'string' || value === undefined ? value : value[0];
 }

@@ -5,6 +5,7 @@ import { GatewayLink } from '../cluster/gateway-link.js';
 import { KnownWorkers } from '../cluster/known-workers.js';
 import type { RpcHandler } from '../rpc/rpc-handler.js';
 import type { ValueCodec } from '../serialization/codec.js';
+import { tracedTransport } from '../telemetry/traced-transport.js';
 import { HttpClient } from '../transport/http-client.js';
 import { startNatsWorker } from './nats-service.js';
 import { loadSegments, serveProcedures } from './procedures.js';
@@ -56,7 +57,8 @@ type Cluster = ReturnType<typeof joinCluster>;
 /** What a worker with a gateway needs to call the procedures of other workers. */
 function joinCluster({ config, ca, log }: ServiceContext<'worker'>, gateway: string, codec: ValueCodec, onNoRoute: () => void, registered: () => boolean)
 {
-    const client = new ChannelClient(config.requestTimeout, ca, peerFaultLog(log));
+    // Calls to other workers carry the call's trace on (client spans, with an SDK).
+    const client = tracedTransport(new ChannelClient(config.requestTimeout, ca, peerFaultLog(log)));
     const workers = new KnownWorkers(config.url);
     const { trustKey } = config;
     // With a key, only through a gateway that took this worker (one with the same key: an open one refuses it).

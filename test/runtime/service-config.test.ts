@@ -3,7 +3,7 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { CONNECTION_DEFAULTS, loadServiceConfig, ServiceConfigError, SERVICE_DEFAULTS, type LoadServiceConfigOptions, type ServiceConfig } from '../../runtime/services/service-config.js';
+import { CONNECTION_DEFAULTS, loadServiceConfig, METRICS_DEFAULTS, ServiceConfigError, SERVICE_DEFAULTS, type LoadServiceConfigOptions, type ServiceConfig } from '../../runtime/services/service-config.js';
 import { parseEnvContent } from '../../runtime/config/env-file.js';
 import { makeCertificates, type TestCertificates } from '../certificates.js';
 
@@ -79,7 +79,8 @@ const common = (file = 'services/test.json') => ({
     healthChecks: [],
     middleware: [],
     tls: undefined,
-    connections: CONNECTION_DEFAULTS
+    connections: CONNECTION_DEFAULTS,
+    metrics: METRICS_DEFAULTS
 });
 
 describe('every service kind, with its defaults', () =>
@@ -453,7 +454,7 @@ describe('errors', () =>
     test('several unknown keys at the root', () =>
     {
         expect(failure({ ...URL_ONLY, port: 3000, host: 'x', gateway: {} }))
-            .toBe(`services/test.json: unknown keys 'port' and 'host' at the root; known keys are url, setUp, tearDown, healthChecks, middleware, remoteWorker, tls, connections, standalone, worker, gateway, repository, proxy`);
+            .toBe(`services/test.json: unknown keys 'port' and 'host' at the root; known keys are url, setUp, tearDown, healthChecks, middleware, remoteWorker, tls, connections, metrics, standalone, worker, gateway, repository, proxy`);
     });
 
     test('unknown keys in every service kind and in remoteWorker', () =>
