@@ -329,8 +329,9 @@ describe('two gateways and three workers of two segments on NATS', () =>
     {
         const load = steadyLoad([`${gateways[0].url}/rpc/stock/whereAmI`, `${gateways[1].url}/rpc/front/askWhere`], 2);
         await waitUntil(() => load.count() > 50, 'calls before the NATS server stops');
-        await nats.stop(true);
+        // The outage starts as the stop is sent: clients see the connection break before stop() has seen the process exit.
         const downAt = Date.now();
+        await nats.stop(true);
         // While it is down, the gateways answer at once that they cannot reach NATS.
         await waitUntil(async () => (await call(`${gateways[0].url}/rpc/stock/whereAmI`)).status === 503, 'a 503 while NATS is down');
         await nats.restart();
