@@ -24,3 +24,14 @@ export function compareVersions(a: string, b: string): number
     }
     return 0;
 }
+
+/**
+ * The version a call for `asked` runs, by Jitar's rule: that version, else the greatest below it.
+ * `sorted` is in ascending order (compareVersions); `versionOf` reads an item's version.
+ */
+export function greatestAtOrBelow<T>(sorted: readonly T[], asked: string, versionOf: (item: T) => string): T | undefined
+{
+    return sorted.findLast(item => compareVersions(versionOf(item), asked) <= 0);
+}
+
+export const ownVersion = (version: string): string => version;

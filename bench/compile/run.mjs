@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
+import { numberArgs, printTable } from '../lib/measure.mjs';
 import { generateApp } from './generate-app.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -24,26 +25,6 @@ const tscPath = join(repo, 'node_modules', 'typescript', 'bin', 'tsc');
 const jitarCompilePath = join(repo, 'lib', 'cli', 'jitar-compile.js');
 const jitarDist = join(appDir, 'dist'); // jitar.json's target
 const tscDist = join(appDir, 'dist-tsc');
-
-// --- arguments -------------------------------------------------------------------------------
-
-function parseArgs(argv) {
-  const defaults = { rounds: 5, warmup: 1, seed: 1, modules: 300, procedures: 1000 };
-  const options = { ...defaults };
-  for (const arg of argv) {
-    const match = /^--([a-z]+)=(\d+)$/.exec(arg);
-    if (!match || !(match[1] in defaults)) {
-      console.error(`Unknown argument '${arg}'. Usage: node bench/compile/run.mjs ${Object.keys(defaults).map((k) => `[--${k}=N]`).join(' ')}`);
-      process.exit(2);
-    }
-    options[match[1]] = Number(match[2]);
-  }
-  if (options.rounds < 1) {
-    console.error('--rounds must be at least 1');
-    process.exit(2);
-  }
-  return options;
-}
 
 // --- measuring -------------------------------------------------------------------------------
 
@@ -113,19 +94,12 @@ const max = (values) => Math.max(...values);
 
 // --- output ----------------------------------------------------------------------------------
 
-function printTable(headers, rows) {
-  const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => String(row[i]).length)));
-  const line = (cells) => cells.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  ');
-  console.log(line(headers));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const row of rows) console.log(line(row));
-}
 
 const ms = (value) => `${Math.round(value)} ms`;
 
 // --- main ------------------------------------------------------------------------------------
 
-const options = parseArgs(process.argv.slice(2));
+const options = numberArgs(process.argv.slice(2), { rounds: 5, warmup: 1, seed: 1, modules: 300, procedures: 1000 }, 'bench/compile/run.mjs');
 
 console.log(`Generating app into ${appDir} (seed ${options.seed}) ...`);
 const counts = generateApp(appDir, { modules: options.modules, procedures: options.procedures, seed: options.seed });

@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 import { generateApp } from '../compile/generate-app.mjs';
+import { numberArgs } from '../lib/measure.mjs';
 import { children, fail, freePort, runBenchmark } from '../lib/processes.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -26,23 +27,6 @@ const CHANGE_TIMEOUT = 30_000;
 /** Between two measured saves: the positions write of jitar dev (400 ms after a round) and any straggler are done. */
 const SETTLE = 1500;
 
-function parseArgs(argv) {
-  const defaults = { rounds: 7, seed: 1, modules: 300, procedures: 1000 };
-  const options = { ...defaults };
-  for (const arg of argv) {
-    const match = /^--([a-z]+)=(\d+)$/.exec(arg);
-    if (!match || !(match[1] in defaults)) {
-      console.error(`Unknown argument '${arg}'. Usage: node bench/dev/run.mjs ${Object.keys(defaults).map((k) => `[--${k}=N]`).join(' ')}`);
-      process.exit(2);
-    }
-    options[match[1]] = Number(match[2]);
-  }
-  if (options.rounds < 1) {
-    console.error('--rounds must be at least 1');
-    process.exit(2);
-  }
-  return options;
-}
 
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 const median = (values) => {
@@ -93,7 +77,7 @@ function saveChange(path, marker) {
 }
 
 await runBenchmark(async () => {
-  const options = parseArgs(process.argv.slice(2));
+  const options = numberArgs(process.argv.slice(2), { rounds: 7, seed: 1, modules: 300, procedures: 1000 }, 'bench/dev/run.mjs');
   const jitarApp = join(here, 'generated', 'app-jitar');
   const tscApp = join(here, 'generated', 'app-tsc');
   console.log(`Generating two copies of the compile benchmark's app (seed ${options.seed}) ...`);

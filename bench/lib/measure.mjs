@@ -77,3 +77,33 @@ export function table(rows) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   return rows.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')).join('\n');
 }
+
+/** Prints rows under headers, the first column left-aligned and the others right-aligned. */
+export function printTable(headers, rows) {
+  const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => String(row[i]).length)));
+  const line = (cells) => cells.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  ');
+  console.log(line(headers));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const row of rows) console.log(line(row));
+}
+
+/**
+ * A benchmark's `--name=N` arguments over `defaults` (every key a number); an unknown argument or fewer
+ * than one round stops the script with its usage.
+ */
+export function numberArgs(argv, defaults, script) {
+  const options = { ...defaults };
+  for (const arg of argv) {
+    const match = /^--([a-z]+)=(\d+)$/.exec(arg);
+    if (!match || !(match[1] in defaults)) {
+      console.error(`Unknown argument '${arg}'. Usage: node ${script} ${Object.keys(defaults).map((k) => `[--${k}=N]`).join(' ')}`);
+      process.exit(2);
+    }
+    options[match[1]] = Number(match[2]);
+  }
+  if (options.rounds < 1) {
+    console.error('--rounds must be at least 1');
+    process.exit(2);
+  }
+  return options;
+}

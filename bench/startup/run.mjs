@@ -18,7 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 import { generateApp as generateLargeApp } from '../compile/generate-app.mjs';
-import { fmt, median } from '../lib/measure.mjs';
+import { fmt, median, printTable } from '../lib/measure.mjs';
 import { children, fail, freePort, stopAll } from '../lib/processes.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -211,13 +211,6 @@ const jitarStart = (label, cwd, path, request, expected) => ({
 const ms = (value) => `${fmt(value)} ms`;
 const mb = (bytes) => `${fmt(bytes / 1024 / 1024)} MB`;
 
-function printTable(headers, rows) {
-  const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => String(row[i]).length)));
-  const line = (cells) => cells.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('  ');
-  console.log(line(headers));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const row of rows) console.log(line(row));
-}
 
 async function main() {
   if (!existsSync(jitarPath) || !existsSync(jitarCompilePath)) fail('lib/ is missing: run `npm run build` first');

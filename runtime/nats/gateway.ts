@@ -1,5 +1,5 @@
 import { BadRequest, InvalidPeerAnswer, NoWorkerYet, ProcedureNotFound, WorkerUnavailable } from '../errors.js';
-import { compareVersions, parseVersion, VERSION_HEADER } from '../procedure-versions.js';
+import { greatestAtOrBelow, ownVersion, parseVersion, VERSION_HEADER } from '../procedure-versions.js';
 import { sameTrustKey } from '../rpc/trust-key.js';
 import { NoResponders, type NatsLink } from './connection.js';
 import type { ListedWorker, ServedProcedure, WorkerDirectory } from './directory.js';
@@ -60,7 +60,7 @@ export class NatsGateway
         const served = directory.versionsOf(fqn);
         // Nobody announced it (yet): the build's versions, else the asked one, are tried all the same.
         const candidates = served.length > 0 ? served : build?.get(fqn) ?? [asked];
-        const version = candidates.findLast(candidate => compareVersions(candidate, asked) <= 0);
+        const version = greatestAtOrBelow(candidates, asked, ownVersion);
         if (version === undefined) throw new ProcedureNotFound(fqn, asked, { versions: [...candidates], header });
 
         let bytes: Uint8Array;

@@ -10,7 +10,7 @@ import type { ArgumentValidator } from './argument-validator.js';
 import { ProcedureDeadlines } from './procedure-deadline.js';
 import { encodeAnswer, type EncodedAnswer } from './result-encoding.js';
 import { sameTrustKey } from './trust-key.js';
-import { compareVersions, parseVersion } from '../procedure-versions.js';
+import { compareVersions, greatestAtOrBelow, parseVersion } from '../procedure-versions.js';
 
 /** An RPC request, whatever transport brought it. Header names are lower-cased. */
 export interface RpcCall
@@ -130,9 +130,7 @@ export class RpcHandler
     select(fqn: string, version: string): ProcedureManifest | undefined
     {
         const versions = this.#exposed.get(fqn) ?? [];
-        const exact = versions.find(procedure => procedure.version === version);
-        if (exact !== undefined) return exact;
-        return versions.findLast(procedure => compareVersions(procedure.version, version) <= 0);
+        return greatestAtOrBelow(versions, version, procedure => procedure.version);
     }
 
     /** Never rejects: every failure is an answer. */
@@ -254,13 +252,9 @@ export class RpcHandler
     #answer(status: number, result: unknown, headers: Record<string, string>, call: RpcCall): RpcAnswer
     {
         if (status >= 500 && result instanceof Error && headers.location === undefined) this.#options.onServerError?.(result, call);
-        if (status >= 400 && result instanceof Error && this.#options.observe !== undefined)
-        {
-            const answer = encodeAnswer(status, result, headers, call.serialized ? value => this.#options.codec.serialize(value, call.classForm) : undefined);
-            failures.set(answer, result);
-            return answer;
-        }
-        return encodeAnswer(status, result, headers, call.serialized ? value => this.#options.codec.serialize(value, call.classForm) : undefined);
+        const answer = encodeAnswer(status, result, headers, call.serialized ? value => this.#options.codec.serialize(value, call.classForm) : undefined);
+        if (status >= 400 && result instanceof Error && this.#options.observe !== undefined) failures.set(answer, result);
+        return answer;
     }
 }
 

@@ -1,5 +1,5 @@
 import type { WorkerRegistry } from '../cluster/worker-registry.js';
-import { compareVersions, parseVersion } from '../procedure-versions.js';
+import { greatestAtOrBelow, ownVersion, parseVersion } from '../procedure-versions.js';
 import type { ForwardLabels } from './forward-observer.js';
 
 /**
@@ -13,7 +13,7 @@ export function gatewayLabels(registry: WorkerRegistry, expected: ReadonlySet<st
     {
         if (!registry.knows(fqn) && expected?.has(fqn) !== true) return { procedure: '', version: '' };
         const asked = parseVersion(versionHeader);
-        const served = asked === undefined ? undefined : registry.versionsServed(fqn)?.findLast(version => compareVersions(version, asked) <= 0);
+        const served = asked === undefined ? undefined : greatestAtOrBelow(registry.versionsServed(fqn) ?? [], asked, ownVersion);
         return { procedure: fqn, version: served ?? '' };
     };
 }
