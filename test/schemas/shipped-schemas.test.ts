@@ -1,9 +1,13 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 
+import { CONFIG_AJV_OPTIONS } from '../../runtime/config/config-schemas.js';
 import { readJitarConfig } from '../../runtime/config/read-jitar-config.js';
 import { loadServiceConfig } from '../../runtime/services/service-config.js';
 
@@ -197,5 +201,58 @@ describe('a typo in a starter file is told by file, key and the nearest known ke
         starterWithTypo('jitar.json', '"target": "./dist"', '"target": "./out", "build": { "ignore": ["**/*.spec.ts"] }');
         expect(readJitarConfig(app)).toMatchObject({ root: app, target: join(app, 'out'), build: { ignore: ['**/*.spec.ts'] } });
         expect(basename(readJitarConfig(app).source)).toBe('src');
+    });
+});
+
+describe('the validators prebuilt into lib/ by npm run build (scripts/build-config-validators.mjs)', () =>
+{
+    const PREBUILT = join(REPO, 'lib/runtime/config/config-validators.cjs');
+    const prebuilt = (): Record<Kind, ValidateFunction> & { hashes: Record<Kind, string> } => createRequire(import.meta.url)(PREBUILT);
+
+    /** Wrong on purpose, beside the files above: each kind of error the readers word (unknown keys, types, enums, branches). */
+    const WRONG: Record<Kind, unknown[]> = {
+        service: [
+            { url: 'http://127.0.0.1:3000', standalone: { segments: 'default' } },
+            { url: 'http://127.0.0.1:3000', worker: { segments: ['a'], reportInterval: -5, extra: true } },
+            { url: 'ftp://nowhere', gateway: { monitorInterval: null }, proxy: {} },
+            { url: 'http://127.0.0.1:3000', repository: { assets: '*.html', serveIndexOnNotFound: 'yes' } },
+            { url: 'http://127.0.0.1:3000', gateway: {}, nats: { servers: 'http://127.0.0.1:4222', prefix: 'a b' } },
+            { standalone: {}, healthChecks: {}, setUp: './setUp' },
+            []
+        ],
+        segment: [{ './a': { f: { access: 'secret' } } }, { './a': 'f' }, { './a': { f: { version: 1 } } }],
+        jitar: [{ source: 1, target: './dist', extra: true }, { build: { ignore: 'x' } }, 'jitar']
+    };
+
+    it('were made from the schema files as they are now', () =>
+    {
+        for (const kind of KINDS) expect([kind, prebuilt().hashes[kind]]).toEqual([kind, createHash('sha256').update(readFileSync(schemaFile(kind), 'utf8')).digest('hex')]);
+    });
+
+    test.each(KINDS)('%s: give every file the verdict and the errors that Ajv compiling the schema now gives', kind =>
+    {
+        const fresh = new Ajv2020(CONFIG_AJV_OPTIONS).compile(readJson(schemaFile(kind)) as object);
+        const documents = [
+            // Some test-app files are not even JSON, on purpose: those are the syntax checker's.
+            ...[...STARTERS, ...EXAMPLES, ...TEST_APPS].flatMap(configFiles).filter(file => file.kind === kind).flatMap(file => { try { return [readJson(file.file)]; } catch { return []; } }),
+            ...WRONG[kind]
+        ];
+        expect(documents.length).toBeGreaterThan(WRONG[kind].length);
+        let wrong = 0;
+        for (const document of documents)
+        {
+            const ours = prebuilt()[kind];
+            const valid = ours(document);
+            expect([document, valid]).toEqual([document, fresh(document)]);
+            expect(ours.errors ?? null).toEqual(fresh.errors ?? null);
+            if (!valid) wrong++;
+        }
+        expect(wrong).toBeGreaterThanOrEqual(WRONG[kind].length);
+    });
+
+    it('are the ones the built runtime checks configuration files with', async () =>
+    {
+        const built = await import(pathToFileURL(join(REPO, 'lib/runtime/config/config-schemas.js')).href) as typeof import('../../runtime/config/config-schemas.js');
+        for (const kind of KINDS) expect(built.configSchema(kind).validate).toBe(prebuilt()[kind]);
     });
 });
