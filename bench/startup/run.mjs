@@ -354,7 +354,7 @@ async function loadedPackages(small) {
   await stopAll();
   children.length = 0;
 
-  const watched = ['ajv', 'fast-json-stringify', '@fastify/static', 'glob', 'undici', 'pino-pretty', 'typescript', 'ts-morph'];
+  const watched = ['ajv (compiler)', 'fast-json-stringify (compiler)', '@fastify/static', 'undici', 'pino-pretty', 'prom-client', '@nats-io/transport-node', 'picomatch', 'jsonc-parser', 'typescript', 'ts-morph'];
   const lists = Object.fromEntries(['standalone', 'gateway', 'worker'].map((kind) => [kind, existsSync(file(kind)) ? readFileSync(file(kind), 'utf8').trim().split('\n') : undefined]));
   console.log('\nPackages loaded by each kind of service (small app), of those a kind may not need:');
   printTable(['package', 'standalone', 'gateway', 'worker'], watched.map((name) => [name, ...['standalone', 'gateway', 'worker'].map((kind) => (lists[kind] === undefined ? '?' : lists[kind].includes(name) ? 'loaded' : '-'))]));

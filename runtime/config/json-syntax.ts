@@ -1,4 +1,9 @@
-import { printParseErrorCode, visit, type ParseErrorCode } from 'jsonc-parser';
+import type { ParseErrorCode, printParseErrorCode as PrintParseErrorCode, visit as Visit } from 'jsonc-parser';
+
+import { loadOnUse } from '../load-on-use.js';
+
+/** Loaded only for text that JSON.parse refused: a file that parses needs none of it. */
+const jsoncParser = (): { printParseErrorCode: typeof PrintParseErrorCode; visit: typeof Visit } => loadOnUse('jsonc-parser') as typeof import('jsonc-parser');
 
 /** Where strict JSON text goes wrong first: line and column from 1, and what is wrong, in our words. */
 export interface JsonSyntaxError
@@ -33,7 +38,7 @@ function locateSyntaxError(text: string): JsonSyntaxError | undefined
     // What is open at each point: an object or an array, for "expected ',' or '}'" and the like.
     const open: ('object' | 'array')[] = [];
     let first: JsonSyntaxError | undefined;
-    visit(text, {
+    jsoncParser().visit(text, {
         onObjectBegin: () => { open.push('object'); },
         onObjectEnd: () => { open.pop(); },
         onArrayBegin: () => { open.push('array'); },
@@ -53,7 +58,7 @@ function describe(code: ParseErrorCode, text: string, offset: number, inside: 'o
     const close = inside === 'array' ? ']' : '}';
     // Where a property name is due: after '{', or after ',' inside an object.
     const nameDue = inside === 'object' && (before.endsWith('{') || before.endsWith(','));
-    const kind = printParseErrorCode(code);
+    const kind = jsoncParser().printParseErrorCode(code);
     switch (kind)
     {
         case 'PropertyNameExpected':

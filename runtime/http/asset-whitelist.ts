@@ -1,7 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, normalize, sep } from 'node:path';
 
-import picomatch from 'picomatch';
+import type picomatch from 'picomatch';
+
+import { loadOnUse } from '../load-on-use.js';
 
 export interface AssetOptions
 {
@@ -25,7 +27,9 @@ export class AssetWhitelist
     constructor(options: AssetOptions)
     {
         this.#options = options;
-        this.#allowed = picomatch([...options.patterns], { dot: false });
+        // Loaded here: only a service that serves files needs it.
+        const match = loadOnUse('picomatch') as typeof picomatch;
+        this.#allowed = match([...options.patterns], { dot: false });
     }
 
     /** The file to serve, relative to the root, or undefined for 404. */

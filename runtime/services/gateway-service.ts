@@ -9,7 +9,6 @@ import type { Forward } from '../http/forwarding.js';
 import { observeForward } from '../telemetry/forward-observer.js';
 import { gatewayLabels } from '../telemetry/gateway-labels.js';
 import { tracedTransport } from '../telemetry/traced-transport.js';
-import { startNatsGateway } from './nats-service.js';
 import { servedOpenApi } from './served-files.js';
 import { peerFaultLog, type ServiceContext, type ServiceRole } from './service-context.js';
 
@@ -20,7 +19,8 @@ import { peerFaultLog, type ServiceContext, type ServiceRole } from './service-c
 export function startGateway(context: ServiceContext<'gateway'>): ServiceRole | Promise<ServiceRole>
 {
     const { config, log, target, middleware, bodyLimit, metrics } = context;
-    if (config.nats !== undefined) return startNatsGateway(context, config.nats);
+    // The NATS client is loaded only by a service that speaks NATS.
+    if (config.nats !== undefined) { const nats = config.nats; return import('./nats-service.js').then(module => module.startNatsGateway(context, nats)); }
     const client = new ChannelClient(config.requestTimeout, context.ca, peerFaultLog(log));
     const registry = new WorkerRegistry({ unavailableThreshold: config.unavailableThreshold, stoppedThreshold: config.stoppedThreshold });
     // After a restart, workers come back one report at a time: names they will serve are a 503 (try

@@ -11,7 +11,6 @@ import type { ProcedureManifest } from '../manifest.js';
 import { isMiddleware, type Middleware } from '../middleware/middleware.js';
 import { callLogFields, logMixin } from '../telemetry/call-scope.js';
 import { metricsRefusal } from '../telemetry/metrics-access.js';
-import { ServiceMetrics } from '../telemetry/metrics.js';
 import { startGateway } from './gateway-service.js';
 import { listenFailure } from './listen-failure.js';
 import { startProxy } from './proxy-service.js';
@@ -101,7 +100,8 @@ async function prepare(options: StartOptions): Promise<ServiceContext>
     for (const path of config.setUp) await importAppModule(target, path, 'setUp');
     const health = new HealthChecks(await loadAll(target, config.healthChecks, 'Health check', isHealthCheck));
     const middleware = await loadAll<Middleware>(target, config.middleware, 'Middleware', isMiddleware);
-    const metrics = config.metrics.enabled ? new ServiceMetrics() : undefined;
+    // prom-client is loaded only by a service that keeps metrics (bench/startup counts what a start loads).
+    const metrics = config.metrics.enabled ? new (await import('../telemetry/metrics.js')).ServiceMetrics() : undefined;
     return { config, cwd: options.cwd, target, log, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, ca: config.tls?.ca?.pem, health, middleware, metrics };
 }
 

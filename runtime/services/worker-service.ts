@@ -7,7 +7,6 @@ import type { RpcHandler } from '../rpc/rpc-handler.js';
 import type { ValueCodec } from '../serialization/codec.js';
 import { tracedTransport } from '../telemetry/traced-transport.js';
 import { HttpClient } from '../transport/http-client.js';
-import { startNatsWorker } from './nats-service.js';
 import { loadSegments, serveProcedures } from './procedures.js';
 import { peerFaultLog, type ServiceContext, type ServiceRole } from './service-context.js';
 
@@ -22,7 +21,8 @@ export async function startWorker(context: ServiceContext<'worker'>): Promise<Se
 {
     const { config } = context;
     const app = await loadSegments(context);
-    if (config.nats !== undefined) return startNatsWorker(context, app, config.nats);
+    // The NATS client is loaded only by a service that speaks NATS.
+    if (config.nats !== undefined) return (await import('./nats-service.js')).startNatsWorker(context, app, config.nats);
     if (config.gateway === undefined)
     {
         const { runtime, rpc, channels } = await serveProcedures(context, app, { trustKey: config.trustKey });
