@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-import { build } from '../transformer/index.js';
 import { packageVersion } from '../runtime/version.js';
 
 import { parseCommand, parseOrExit, type Command } from './arguments.js';
 import { reportBuild } from './build-report.js';
+import { enableCompileCache } from './compile-cache.js';
+
+enableCompileCache();
 
 const USAGE = `Usage: jitar-compile [options]
 
@@ -71,10 +73,12 @@ if (values.watch === true)
     const { watchCompile } = await import('./compile-watch.js');
     await watchCompile({ config: values.config, project: values.project, verbose: values.verbose === true });
 }
-else compileOnce();
+else await compileOnce();
 
-function compileOnce(): void
+async function compileOnce(): Promise<void>
 {
+    // Loaded after enableCompileCache: the compiler is most of what this command loads.
+    const { build } = await import('../transformer/index.js');
     const result = build({ config: values.config, project: values.project, emit: values['manifest-only'] !== true, against: values.against });
     process.exitCode = reportBuild(result, { json: values.json, against: values.against, verbose: values.verbose });
 }

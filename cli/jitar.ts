@@ -7,6 +7,9 @@ import { isLogFormat, LOG_FORMATS } from '../runtime/logging/log-format.js';
 import { packageVersion } from '../runtime/version.js';
 import { parseCommand, parseOrExit, type Command } from './arguments.js';
 import { startBanner } from './start-banner.js';
+import { enableCompileCache } from './compile-cache.js';
+
+enableCompileCache();
 
 const USAGE = `Usage: jitar <command> [options]
 

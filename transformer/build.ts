@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-import { ts, type Project } from 'ts-morph';
+import { ts, type Project } from '#ts-morph';
 
 import { analyse, type AnalyseOptions, type AnalysisResult } from './analyse.js';
 import { Codes, DiagnosticBag, type Diagnostic } from './diagnostics.js';

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#ts-morph';
 
 import type { ClassManifest, ClassMemberManifest } from '../../runtime/manifest.js';
 import type { DisplayPaths } from '../config/display-paths.js';

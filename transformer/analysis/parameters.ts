@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#ts-morph';
 
 import type { ParameterManifest, RestBinding, WireName } from '../../runtime/manifest.js';
 import type { SchemaGenerator, SchemaProblem } from '../schema/schema-generator.js';

@@ -1,4 +1,4 @@
-import { Node, ts, type ExportedDeclarations, type SourceFile } from 'ts-morph';
+import { Node, ts, type ExportedDeclarations, type SourceFile } from '#ts-morph';
 
 import type { Access, ProcedureManifest, SourceLocation } from '../../runtime/manifest.js';
 import type { DisplayPaths } from '../config/display-paths.js';

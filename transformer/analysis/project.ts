@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-import { Project, ts } from 'ts-morph';
+import { Project, ts } from '#ts-morph';
 
 import type { JitarConfig } from '../config/jitar-config.js';
 import { isInside, type DisplayPaths } from '../config/display-paths.js';

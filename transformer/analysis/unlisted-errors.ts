@@ -1,4 +1,4 @@
-import { Node, SyntaxKind, type ClassDeclaration, type Project, type Type } from 'ts-morph';
+import { Node, SyntaxKind, type ClassDeclaration, type Project, type Type } from '#ts-morph';
 
 import type { Manifest } from '../../runtime/manifest.js';
 import { ERROR_TYPES } from '../../runtime/serialization/builtins.js';

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#ts-morph';
 
 import type { SourceLocation } from '../../runtime/manifest.js';
 import { Codes, type DiagnosticBag } from '../diagnostics.js';

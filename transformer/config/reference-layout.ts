@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 
-import { ts } from 'ts-morph';
+import { ts } from '#ts-morph';
 
 import { Codes, type DiagnosticBag } from '../diagnostics.js';
 import type { DisplayPaths } from './display-paths.js';

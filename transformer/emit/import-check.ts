@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 
-import { ts, type Project } from 'ts-morph';
+import { ts, type Project } from '#ts-morph';
 
 import type { Manifest } from '../../runtime/manifest.js';
 import { locationOf } from '../analysis/locations.js';

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#ts-morph';
 
 /** Symbol-keyed and `#private` members: JSON never carries them, and no caller can read them. */
 export function isHiddenMember(property: ts.Symbol): boolean

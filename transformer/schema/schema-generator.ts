@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#ts-morph';
 
 import type { JsonSchema, JsonType, JsonValue } from '../../runtime/manifest.js';
 import { withArticle } from '../../runtime/wording.js';

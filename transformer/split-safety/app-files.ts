@@ -1,4 +1,4 @@
-import { ts, type Project } from 'ts-morph';
+import { ts, type Project } from '#ts-morph';
 
 import { moduleOf } from '../analysis/modules.js';
 import type { ImportPlanner } from '../emit/import-planner.js';

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#ts-morph';
 
 import type { ProcedureManifest } from '../../runtime/manifest.js';
 import { locationOf } from '../analysis/locations.js';

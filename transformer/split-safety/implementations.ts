@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#ts-morph';
 
 /** The function an export of a file is: a function declaration, or a variable holding a function expression. */
 export function implementationOf(sourceFile: ts.SourceFile, exportName: string, checker: ts.TypeChecker): ts.FunctionLikeDeclaration | undefined

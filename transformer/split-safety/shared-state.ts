@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#ts-morph';
 
 import type { Manifest } from '../../runtime/manifest.js';
 import { locationOf } from '../analysis/locations.js';

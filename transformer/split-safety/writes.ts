@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#ts-morph';
 
 /** A place where code changes a value: what it changes (a variable, or something reached through one) and how. */
 export interface Write

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-import { FileSystemRefreshResult, ts, type Project } from 'ts-morph';
+import { FileSystemRefreshResult, ts, type Project } from '#ts-morph';
 
 import type { Manifest } from '../../runtime/manifest.js';
 import { readManifest } from '../../runtime/app-build/manifest-file.js';

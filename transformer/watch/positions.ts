@@ -1,4 +1,4 @@
-import { Node, type Project } from 'ts-morph';
+import { Node, type Project } from '#ts-morph';
 
 import type { Manifest, Position } from '../../runtime/manifest.js';
 

@@ -1,4 +1,4 @@
-import { ts } from 'ts-morph';
+import { ts } from '#ts-morph';
 
 /**
  * What the manifest can see of one source file: its declaration output (every exported type and
