@@ -1,7 +1,10 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-import { ts, type Project } from '#ts-morph';
+// Types by the package's own name, so that the declarations of this public module need no `imports` map
+// (moduleResolution node10 has none); the values through '#ts-morph' (ts-morph.ts says why).
+import type { Project, ts as Ts } from 'ts-morph';
+import { ts } from '#ts-morph';
 
 import { analyse, type AnalyseOptions, type AnalysisResult } from './analyse.js';
 import { Codes, DiagnosticBag, type Diagnostic } from './diagnostics.js';
@@ -88,9 +91,9 @@ export function importPlanner(project: Project, manifest: Manifest, sourceRoot: 
 }
 
 /** The custom transformers of an emit: cross-segment imports swapped for proxies, as the planner says. */
-export function importRewriting(planner: ImportPlanner): ts.CustomTransformers
+export function importRewriting(planner: ImportPlanner): Ts.CustomTransformers
 {
-    return { before: [bridge<ts.TransformerFactory<ts.SourceFile>>(createImportRewriter(bridge(ts), planner))] };
+    return { before: [bridge<Ts.TransformerFactory<Ts.SourceFile>>(createImportRewriter(bridge(ts), planner))] };
 }
 
 /** The manifest, OpenAPI document and generated modules (proxies, segment entries); their paths relative to the target. */
@@ -148,7 +151,7 @@ function typeScriptDiagnostics(project: Project, paths: DisplayPaths): Diagnosti
 }
 
 /** A diagnostic of TypeScript's as ours (tsc's file:line:col); undefined for suggestions and messages. */
-export function convertDiagnostic(diagnostic: ts.Diagnostic, paths: DisplayPaths): Diagnostic | undefined
+export function convertDiagnostic(diagnostic: Ts.Diagnostic, paths: DisplayPaths): Diagnostic | undefined
 {
     if (diagnostic.category !== ts.DiagnosticCategory.Error && diagnostic.category !== ts.DiagnosticCategory.Warning) return undefined;
     const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ');
