@@ -237,14 +237,12 @@ describe('inputs built to overflow, block or mislead', () =>
     it('refuses a BigInt of 500,000 digits without reading it, in either encoding', async () =>
     {
         const digits = '7'.repeat(500_000);
-        const startedAt = Date.now();
         expect(await postJson(`${rpc}/double`, `{"amount":"${digits}"}`))
             .toEqual({ status: 400, body: 'Invalid value for parameter \'amount\': a bigint of more than 4096 digits is not read' });
         const serialized = await postJson(`${rpc}/double?serialize=true`, `{"amount":{"serialized":true,"name":"BigInt","value":"${digits}"}}`);
         expect(serialized.status).toBe(400);
         expect(serialized.body).toContain('Cannot deserialize value.amount.value: a BigInt\'s value has more than 4096 digits, the most that are read');
-        // Reading them would take about 0.1 s each; refused, both answers take a fraction of that (room left for a loaded machine).
-        expect(Date.now() - startedAt).toBeLessThan(5000);
+        // That nothing calls BigInt() on such a value is checked where it is refused (test/runtime/hostile-input.test.ts).
         expect(await call(`${rpc}/double?amount=${'9'.repeat(4096)}`)).toEqual({ status: 200, body: `1${'9'.repeat(4095)}8` });
     });
 
