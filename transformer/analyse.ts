@@ -86,7 +86,7 @@ export function analyse(options: AnalyseOptions = {}, reuse?: Project): Analysis
 
     const isIgnored = ignoredFiles(config.source, config.build?.ignore);
     const project = reuse ?? createProject(config, tsconfig, cwd, paths, diagnostics, isIgnored, options.layout === 'reference');
-    checkIgnoredImports(project, isIgnored, paths, diagnostics);
+    if ((config.build?.ignore?.length ?? 0) > 0) checkIgnoredImports(project, isIgnored, paths, diagnostics);
     const checker = project.getTypeChecker().compilerObject;
     const classes = new ClassRegistry(checker, config.source, paths);
     const schemas = new SchemaGenerator({

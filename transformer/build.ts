@@ -16,7 +16,7 @@ import { SegmentMap } from './emit/import-rule.js';
 import { CALL_MODULE, proxyFile } from './emit/output-paths.js';
 import { callModuleSource, proxyModuleSource } from './emit/proxy-source.js';
 import { writeManifest } from './manifest-writer.js';
-import { writeValidators } from './validators-writer.js';
+import { startValidators, type PendingValidators } from './validators-writer.js';
 import { readPreviousManifest } from './contracts/previous-manifest.js';
 import { surfaceChanges, type SurfaceChange } from './contracts/surface-changes.js';
 import { checkSplitSafety } from './split-safety/split-safety.js';
@@ -57,17 +57,23 @@ export function build(options: BuildOptions = {}): BuildResult
     if (analysis.hasErrors || project === undefined) return finish([]);
     if (options.against !== undefined) changes = checkAgainst(resolve(options.cwd ?? process.cwd(), options.against), analysis, diagnostics);
 
+    // Compiled in a worker thread while the program is checked and emitted.
+    const validators = startValidators(manifest);
     const planner = checkProgram(project, manifest, config.source, paths, diagnostics);
     if (options.emit !== false) diagnostics.add(...typeScriptDiagnostics(project, paths));
-    if (diagnostics.hasErrors) return finish([]);
+    if (diagnostics.hasErrors)
+    {
+        validators.abandon();
+        return finish([]);
+    }
 
-    const written = writeGenerated(analysis, planner.segments);
     if (options.emit !== false)
     {
         const emitted = project.emitSync({ customTransformers: importRewriting(planner) });
         diagnostics.add(...emitted.getDiagnostics().map(diagnostic => convertDiagnostic(diagnostic.compilerObject, paths)).filter(isDefined));
     }
-    return finish(written);
+    // Last, the manifest among them: what watches the build for a new manifest finds the rest in place.
+    return finish(writeGenerated(analysis, planner.segments, validators));
 }
 
 /**
@@ -97,7 +103,7 @@ export function importRewriting(planner: ImportPlanner): Ts.CustomTransformers
 }
 
 /** The manifest, OpenAPI document and generated modules (proxies, segment entries); their paths relative to the target. */
-export function writeGenerated({ manifest, config }: Pick<AnalysisResult, 'manifest' | 'config'>, segments: SegmentMap): string[]
+export function writeGenerated({ manifest, config }: Pick<AnalysisResult, 'manifest' | 'config'>, segments: SegmentMap, validators: PendingValidators = startValidators(manifest)): string[]
 {
     const files = new Map<string, string>();
     files.set(CALL_MODULE, callModuleSource());
@@ -113,7 +119,8 @@ export function writeGenerated({ manifest, config }: Pick<AnalysisResult, 'manif
         writeFileSync(path, text);
     }
     // The manifest names the validators written with it, so that the runtime knows they belong together.
-    writeManifest({ ...manifest, validators: writeValidators(manifest, config.target) }, config.target);
+    validators.write(config.target);
+    writeManifest({ ...manifest, validators: validators.hash }, config.target);
     writeOpenApi(manifest, appInfo(config.root), config.target);
     return [...files.keys(), VALIDATORS_PATH, '.jitar/manifest.json', OPENAPI_PATH];
 }

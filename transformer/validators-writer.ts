@@ -1,63 +1,88 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-
-import standalone from 'ajv/dist/standalone/index.js';
+import { fileURLToPath } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 
 import type { Manifest } from '../runtime/manifest.js';
-import { argumentSchemas, type ArgumentSchemas } from '../runtime/validation/argument-schemas.js';
-import { validatorAjvs } from '../runtime/validation/compile-validators.js';
-import { CHECKS_NAME, type ValueChecks } from '../runtime/validation/value-checks.js';
-import { VALIDATORS_FORMAT, VALIDATORS_PATH, validatorExport } from '../runtime/validation/validators-module.js';
+import { argumentSchemas } from '../runtime/validation/argument-schemas.js';
+import { VALIDATORS_FORMAT, VALIDATORS_PATH } from '../runtime/validation/validators-module.js';
+import { validatorsSource } from './validators-source.js';
+import type { ValidatorsOutcome, ValidatorsWork } from './validators-worker.js';
 
 /**
- * Writes the argument validators of every procedure of the manifest, compiled by Ajv now rather than at
- * each start (runtime/validation/validators-module.ts describes the module and reads it). Returns the
- * hash the manifest must carry as `validators`: of what the validators are made from, and of the
- * compiler's version and the module's format, so that a module of another build or version is not used.
+ * The argument validators of every procedure of the manifest, compiled by Ajv at build time rather than
+ * at each start (runtime/validation/validators-module.ts describes the module and reads it). Compiling
+ * them is a quarter of a 1,000-procedure build (bench/compile), so for an app of many a worker thread does
+ * it while the build type-checks and emits, and the build takes the text when it writes its files.
  */
-export function writeValidators(manifest: Manifest, targetFolder: string): string
+export interface PendingValidators
+{
+    /**
+     * What the manifest must carry as `validators`: the hash of what the validators are made from, of the
+     * compiler's version and of the module's format, so that a module of another build or version is not used.
+     */
+    readonly hash: string;
+    /** Waits for the text, and writes it into the target folder. */
+    write(targetFolder: string): void;
+    /** The build failed: nothing is written. */
+    abandon(): void;
+}
+
+const WORKER = fileURLToPath(new URL('./validators-worker.js', import.meta.url));
+// Run from the TypeScript sources (the tests), there is no worker module to start.
+const hasWorker = existsSync(WORKER);
+
+/**
+ * From this many distinct schemas on, the worker: starting it costs ~70 ms (a thread, Node, Ajv), about
+ * what compiling a dozen schemas here costs (bench/startup's one-procedure build got slower with it).
+ */
+const WORKER_FROM_SCHEMAS = 32;
+
+/** The build waits this long for the worker: one that died (out of memory, say) posts nothing. */
+const WORKER_DEADLINE = 120_000;
+
+/** `inWorker`: by default, for apps of WORKER_FROM_SCHEMAS distinct schemas or more, when the worker module is there. */
+export function startValidators(manifest: Manifest, inWorker?: boolean): PendingValidators
 {
     const schemas = argumentSchemas(manifest, manifest.procedures);
     const hash = createHash('sha256').update(JSON.stringify([VALIDATORS_FORMAT, manifest.compiler, schemas])).digest('hex').slice(0, 32);
-    const path = join(targetFolder, VALIDATORS_PATH);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, validatorsSource(schemas, hash));
-    return hash;
+    if (!hasWorker || !(inWorker ?? schemas.schemas.length >= WORKER_FROM_SCHEMAS)) return { hash, write: target => writeText(target, validatorsSource(schemas, hash)), abandon: () => {} };
+
+    const done = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+    const { port1: answers, port2 } = new MessageChannel();
+    const work: ValidatorsWork = { schemas, hash, done, port: port2 };
+    const worker = new Worker(WORKER, { workerData: work, transferList: [port2] });
+    // A build that fails never waits for it.
+    worker.unref();
+    const stop = (): void => { answers.close(); void worker.terminate(); };
+    return {
+        hash,
+        write: target =>
+        {
+            // The build is synchronous (its API is); it blocks here, the worker posts and then wakes it.
+            Atomics.wait(done, 0, 0, WORKER_DEADLINE);
+            const outcome = receiveMessageOnPort(answers)?.message as ValidatorsOutcome | undefined;
+            stop();
+            if (outcome === undefined) throw new Error(`The worker thread compiling the argument validators gave no answer within ${WORKER_DEADLINE / 1000} s`);
+            if ('error' in outcome) throw new Error(`Compiling the argument validators failed: ${outcome.error}`);
+            writeText(target, outcome.source);
+        },
+        abandon: stop
+    };
 }
 
-/** The build never runs the validators; the code only refers to the checks by name (CHECKS_NAME). */
-const NO_CHECKS: ValueChecks = {
-    isJitarType: () => { throw new Error('the validators are not run at build time'); },
-    isInstanceOfClass: () => { throw new Error('the validators are not run at build time'); }
-};
-
-function validatorsSource(schemas: ArgumentSchemas, hash: string): string
+/** startValidators and write, in one: for builds that have nothing to do meanwhile. */
+export function writeValidators(manifest: Manifest, targetFolder: string): string
 {
-    const { strict, coercing } = validatorAjvs(schemas, NO_CHECKS, { code: { source: true } });
-    const exports: Record<string, string> = {};
-    schemas.schemas.forEach((schema, index) =>
-    {
-        const id = `jitar:arguments/${index}`;
-        for (const ajv of [strict, coercing]) ajv.addSchema({ ...schema, $id: id });
-        exports[validatorExport(index)] = id;
-    });
-    // Ajv writes CommonJS (`exports[...] = ...`, `require(...)` for its helpers); each instance's code gets
-    // a function scope of its own, since both name their functions alike.
-    const scoped = (code: string): string => `    (function (exports) {\n${code}\n    })`;
-    return [
-        '// Generated by jitar-compile: the argument validators of the app\'s procedures, Ajv\'s standalone code. Do not edit.',
-        `export const format = ${VALIDATORS_FORMAT};`,
-        `export const hash = ${JSON.stringify(hash)};`,
-        `export const procedures = ${JSON.stringify(schemas.procedures)};`,
-        `export function create(require, ${CHECKS_NAME})`,
-        '{',
-        '    const strict = {};',
-        '    const coercing = {};',
-        `${scoped(standalone.default(strict, exports))}(strict);`,
-        `${scoped(standalone.default(coercing, exports))}(coercing);`,
-        '    return { strict, coercing };',
-        '}',
-        ''
-    ].join('\n');
+    const validators = startValidators(manifest);
+    validators.write(targetFolder);
+    return validators.hash;
+}
+
+function writeText(targetFolder: string, text: string): void
+{
+    const path = join(targetFolder, VALIDATORS_PATH);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
 }

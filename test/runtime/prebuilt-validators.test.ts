@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import type { Manifest, ProcedureManifest } from '../../runtime/manifest.js';
 import { loadArgumentValidator, type ArgumentValidator } from '../../runtime/rpc/argument-validator.js';
@@ -15,6 +16,7 @@ class Person
 }
 const isInstanceOfClass = (key: string, value: unknown): boolean => key === 'domain/Person' && value instanceof Person;
 
+const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url));
 let manifest: Manifest;
 const folders: string[] = [];
 
@@ -134,5 +136,34 @@ describe('argument validators written by jitar-compile', () =>
         expect(Object.keys(procedures).sort()).toEqual(manifest.procedures.map(item => `${item.fqn}@${item.version}`).sort());
         expect(new Set(Object.values(procedures)).size).toBeLessThanOrEqual(manifest.procedures.length);
         expect(source).not.toMatch(/\bimport\b|require\("(?!ajv\/dist\/runtime\/)/);
+    });
+});
+
+describe('made in a worker thread, as the built compiler does for apps of many schemas', () =>
+{
+    type Writer = typeof import('../../transformer/validators-writer.js');
+    const builtWriter = async (): Promise<Writer> => await import(pathToFileURL(join(REPOSITORY, 'lib/transformer/validators-writer.js')).href) as Writer;
+
+    it('writes the very module this thread writes, with the same hash', async () =>
+    {
+        const { startValidators } = await builtWriter();
+        const here = built();
+        const inWorker = mkdtempSync(join(tmpdir(), 'jitar-validators-worker-'));
+        folders.push(inWorker);
+        const pending = startValidators(manifest, true);
+        pending.write(inWorker);
+        expect(pending.hash).toBe(here.manifest.validators);
+        const text = readFileSync(join(inWorker, VALIDATORS_PATH), 'utf8');
+        expect(text.length).toBeGreaterThan(1000);
+        expect(text).toBe(readFileSync(join(here.target, VALIDATORS_PATH), 'utf8'));
+    });
+
+    it('writes nothing for a build that failed', async () =>
+    {
+        const { startValidators } = await builtWriter();
+        const target = mkdtempSync(join(tmpdir(), 'jitar-validators-abandoned-'));
+        folders.push(target);
+        startValidators(manifest, true).abandon();
+        expect(existsSync(join(target, VALIDATORS_PATH))).toBe(false);
     });
 });
