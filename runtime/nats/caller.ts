@@ -4,6 +4,7 @@ import { InvalidPeerAnswer, WorkerUnavailable } from '../errors.js';
 import type { ProcedureManifest } from '../manifest.js';
 import { decodeAnswer as decodeResult, encodeCall } from '../rpc/remote-call.js';
 import type { ValueCodec } from '../serialization/codec.js';
+import { sendTraced } from '../telemetry/traced-transport.js';
 import { NoResponders, type NatsLink } from './connection.js';
 import { decodeAnswer, encodeRequest } from './messages.js';
 import { rpcSubject } from './subjects.js';
@@ -21,7 +22,8 @@ export interface NatsCallerOptions
 /**
  * How a worker on NATS runs a procedure another worker holds: a request on the subject of that exact
  * version, which the server hands to one of the workers serving it; no gateway in the path. The answer
- * is decoded into the result, or the error as its class, as over HTTP.
+ * is decoded into the result, or the error as its class, as over HTTP. The request carries the call's
+ * trace on, as a client span of its own when an SDK is registered (sendTraced), as HTTP calls do.
  */
 export class NatsCaller implements RemoteCaller
 {
@@ -38,18 +40,23 @@ export class NatsCaller implements RemoteCaller
         const headers = trustKey === undefined ? forwardedHeaders() : { ...forwardedHeaders(), 'x-jitar-trust-key': trustKey };
         const outgoing = encodeCall(procedure, args, codec, headers);
         const what = `${procedure.fqn}@${procedure.version}`;
-        let bytes: Uint8Array;
-        try
+        const subject = rpcSubject(link.settings.prefix, procedure.fqn, procedure.version);
+        const answer = await sendTraced(procedure.fqn, () => ({ 'messaging.system': 'nats', 'messaging.destination.name': subject }), async extra =>
         {
-            bytes = await link.request(rpcSubject(link.settings.prefix, procedure.fqn, procedure.version), encodeRequest('POST', outgoing.path, outgoing.headers, outgoing.body), timeout, what);
-        }
-        catch (error)
-        {
-            if (error instanceof NoResponders) throw new WorkerUnavailable(procedure.fqn, `No worker on NATS serves '${procedure.fqn}' version ${procedure.version} now`);
-            throw error;
-        }
-        const answer = decodeAnswer(bytes);
-        if (typeof answer === 'string') throw new InvalidPeerAnswer(`the worker serving '${what}' over NATS`, answer);
+            let bytes: Uint8Array;
+            try
+            {
+                bytes = await link.request(subject, encodeRequest('POST', outgoing.path, { ...outgoing.headers, ...extra }, outgoing.body), timeout, what);
+            }
+            catch (error)
+            {
+                if (error instanceof NoResponders) throw new WorkerUnavailable(procedure.fqn, `No worker on NATS serves '${procedure.fqn}' version ${procedure.version} now`);
+                throw error;
+            }
+            const decoded = decodeAnswer(bytes);
+            if (typeof decoded === 'string') throw new InvalidPeerAnswer(`the worker serving '${what}' over NATS`, decoded);
+            return decoded;
+        }, decoded => decoded.status);
         const jitarContentType = answer.headers['x-jitar-content-type'];
         return decodeResult({ status: answer.status, jitarContentType, body: answer.body.toString('utf8') }, codec);
     }

@@ -11,6 +11,7 @@ import type * as ClientModule from '../../runtime/client/index.js';
 import type { Manifest } from '../../runtime/manifest.js';
 import { parsePrometheus, sampleValue, type Sample } from './telemetry/prometheus-text.js';
 import { freePort, prepareApp, startJitar, waitUntil, type JitarProcess } from './jitar-app.js';
+import { startNatsServer, type NatsServer } from './nats-server.js';
 
 /**
  * One user call seen across every process: a page client (this test, with the official OpenTelemetry
@@ -323,5 +324,61 @@ describe('metrics behind the trust key, and tracing without an SDK', () =>
         const fastifyLines = logLines(standalone).filter(line => line.request_id === 'req-from-the-balancer' && line.msg !== 'rpc call answered');
         expect(fastifyLines.length).toBeGreaterThan(0);
         for (const line of fastifyLines) expect(line.trace_id).toBe(traceId);
+    });
+});
+
+describe('a call over NATS: gateway, worker A, and worker A calling worker B directly', () =>
+{
+    let nats: NatsServer;
+    let app: { root: string; remove(): void };
+    let spansFile: string;
+    let gateway: JitarProcess;
+    const started: JitarProcess[] = [];
+
+    beforeAll(async () =>
+    {
+        nats = await startNatsServer();
+        app = prepareApp('telemetry');
+        spansFile = join(app.root, 'nats-spans.jsonl');
+        const env = (service: string): Record<string, string> => ({ NATS_URL: nats.url, NODE_OPTIONS: `--import=${pathToFileURL(SDK_MODULE).href}`, SPANS_FILE: spansFile, SERVICE_NAME: service });
+        gateway = await startJitar(app.root, 'services/nats-gateway.json', env('gateway'));
+        started.push(gateway);
+        started.push(await startJitar(app.root, 'services/nats-worker-front.json', env('worker-a')));
+        started.push(await startJitar(app.root, 'services/nats-worker-back.json', env('worker-b')));
+        await waitUntil(async () => (await fetch(`${gateway.url}/rpc/front/order`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ item: 'pear', quantity: 1 }) })).status === 200, 'both workers serving through the NATS gateway');
+    });
+
+    afterAll(async () =>
+    {
+        await Promise.all(started.map(process => process.stop()));
+        await nats?.stop();
+        app?.remove();
+    });
+
+    it('makes worker A\'s request to worker B a client span, the parent of B\'s server span', async () =>
+    {
+        const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+        const answer = await fetch(`${gateway.url}/rpc/front/order`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+            body: JSON.stringify({ item: 'apple', quantity: 2 })
+        });
+        expect([answer.status, await answer.text()]).toEqual([200, 'order: 2 x apple reserved']);
+
+        let spans: SpanLine[] = [];
+        await waitUntil(() =>
+        {
+            spans = spansIn(spansFile).filter(span => span.traceId === traceId);
+            return spans.some(span => span.service === 'worker-b' && span.kind === SERVER);
+        }, `worker B's server span of trace ${traceId}`);
+        const aServer = spans.find(span => span.service === 'worker-a' && span.kind === SERVER);
+        const aClient = spans.find(span => span.service === 'worker-a' && span.kind === CLIENT);
+        const bServer = spans.find(span => span.service === 'worker-b' && span.kind === SERVER);
+        expect(aClient?.parentSpanId).toBe(aServer?.spanId);
+        expect(aClient?.attributes).toMatchObject({ 'rpc.system': 'jitar', 'rpc.method': 'back/reserve', 'messaging.system': 'nats', 'messaging.destination.name': 'jitar.rpc.back/reserve.0.0.0' });
+        expect(aClient?.status.code).toBe(SpanStatusCode.UNSET);
+        // No gateway between them: B's server span is the child of A's client span itself.
+        expect(bServer?.parentSpanId).toBe(aClient?.spanId);
+        expect(bServer?.attributes).toMatchObject({ 'rpc.method': 'back/reserve', 'http.response.status_code': 200 });
     });
 });
