@@ -55,6 +55,8 @@ export function startValidators(manifest: Manifest, inWorker?: boolean): Pending
     const worker = new Worker(WORKER, { workerData: work, transferList: [port2] });
     // A build that fails never waits for it.
     worker.unref();
+    // A worker that could not start or died posts nothing: write() says so; the event itself is not a crash.
+    worker.on('error', () => {});
     const stop = (): void => { answers.close(); void worker.terminate(); };
     return {
         hash,
