@@ -1,4 +1,4 @@
-import { readManifestIfBuilt } from '../app-build/manifest-file.js';
+import { exposedFqns, readManifestIfBuilt } from '../app-build/manifest-file.js';
 import { ChannelServer } from '../channel/channel-server.js';
 import { runWithHeaders } from '../cluster/call-context.js';
 import { rpcChannelHandler } from '../http/channel-rpc.js';
@@ -14,7 +14,7 @@ import type { NatsSettings } from '../nats/settings.js';
 import { NatsWorker } from '../nats/worker.js';
 import { compareVersions } from '../procedure-versions.js';
 import { observeForward } from '../telemetry/forward-observer.js';
-import { noLabels } from '../telemetry/gateway-labels.js';
+import { gatewayLabels } from '../telemetry/gateway-labels.js';
 import { serveProcedures, type AppSegments } from './procedures.js';
 import { servedOpenApi } from './served-files.js';
 import type { ServiceContext, ServiceRole } from './service-context.js';
@@ -62,9 +62,11 @@ export async function startNatsGateway(context: ServiceContext<'gateway'>, setti
     const build = readManifestIfBuilt(context.target);
     const broker = new NatsGateway({ link, directory, timeout: config.requestTimeout, trustKey: config.trustKey, build: build === undefined ? undefined : buildVersions(build) });
     // Proxies send over channels too.
-    // Every request forwarded, over HTTP or a channel: a server span, metrics and ids in logs, as on an HTTP
-    // gateway; the metrics name no procedure here (noLabels), since the broker, not a registry, knows them.
-    const observe = (forwarding: Forward): Forward => observeForward(forwarding, { metrics, labels: noLabels, log });
+    // Every request forwarded, over HTTP or a channel: a server span, metrics and ids in logs, labelled by
+    // what the workers announced, as on an HTTP gateway by what they registered.
+    const served = { knows: (fqn: string) => directory.versionsOf(fqn).length > 0, versionsServed: (fqn: string) => directory.versionsOf(fqn) };
+    const labels = gatewayLabels(served, build === undefined ? undefined : exposedFqns(build));
+    const observe = (forwarding: Forward): Forward => observeForward(forwarding, { metrics, labels, log });
     const forward = observe(withMiddleware(middleware, (fqn, request) => broker.forward(fqn, request), middlewareFailed(log)));
     const channels = new ChannelServer({ handle: forwardingChannelHandler(forward), bodyLimit, log, limits: config.connections });
     return {

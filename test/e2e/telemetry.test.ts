@@ -381,4 +381,22 @@ describe('a call over NATS: gateway, worker A, and worker A calling worker B dir
         expect(bServer?.parentSpanId).toBe(aClient?.spanId);
         expect(bServer?.attributes).toMatchObject({ 'rpc.method': 'back/reserve', 'http.response.status_code': 200 });
     });
+
+    it('counts at the gateway per procedure and version, by what the workers announced, and made-up names without labels', async () =>
+    {
+        const call = async (fqn: string, version?: string): Promise<number> => (await fetch(`${gateway.url}/rpc/${fqn}`, {
+            method: 'POST', headers: { 'content-type': 'application/json', ...version === undefined ? {} : { 'x-jitar-procedure-version': version } }, body: JSON.stringify({ item: 'fig', quantity: 1 })
+        })).status;
+        const before = parsePrometheus(await (await fetch(`${gateway.url}/metrics`)).text());
+        const count = (samples: Sample[], labels: Record<string, string>): number => sampleValue(samples, 'jitar_rpc_calls_total', labels) ?? 0;
+
+        expect(await call('front/order')).toBe(200);
+        // Version 2.5.0 is served by the greatest version at or below it: 0.0.0, the one the worker runs.
+        expect(await call('front/order', '2.5.0')).toBe(200);
+        expect(await call('front/nothing')).toBe(404);
+
+        const after = parsePrometheus(await (await fetch(`${gateway.url}/metrics`)).text());
+        expect(count(after, { procedure: 'front/order', version: '0.0.0' }) - count(before, { procedure: 'front/order', version: '0.0.0' })).toBe(2);
+        expect(count(after, { procedure: '', version: '' }) - count(before, { procedure: '', version: '' })).toBe(1);
+    });
 });
