@@ -102,8 +102,12 @@ export function importRewriting(planner: ImportPlanner): Ts.CustomTransformers
     return { before: [bridge<Ts.TransformerFactory<Ts.SourceFile>>(createImportRewriter(bridge(ts), planner))] };
 }
 
-/** The manifest, OpenAPI document and generated modules (proxies, segment entries); their paths relative to the target. */
-export function writeGenerated({ manifest, config }: Pick<AnalysisResult, 'manifest' | 'config'>, segments: SegmentMap, validators: PendingValidators = startValidators(manifest)): string[]
+/**
+ * The manifest, OpenAPI document and generated modules (proxies, segment entries); their paths relative to the
+ * target. `validators`: those a build started earlier; by default made here, as a caller that waits for them
+ * (jitar dev) has nothing to do meanwhile.
+ */
+export function writeGenerated({ manifest, config }: Pick<AnalysisResult, 'manifest' | 'config'>, segments: SegmentMap, validators: PendingValidators = startValidators(manifest, false)): string[]
 {
     const files = new Map<string, string>();
     files.set(CALL_MODULE, callModuleSource());
