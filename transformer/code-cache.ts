@@ -19,7 +19,9 @@ export function requireWithCodeCache<T>(request: string, files: (packageFile: st
     // Node 22's cache is the command's to turn on (cli/compile-cache.ts); a Node 20 before 20.12 cannot
     // give compiled code its dynamic import().
     const nodeHasCache = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache === 'function';
-    if (nodeHasCache || constants.USE_MAIN_CONTEXT_DEFAULT_LOADER === undefined) return load(request) as T;
+    // Node's own switch for its cache turns this one off too.
+    const turnedOff = (process.env.NODE_DISABLE_COMPILE_CACHE ?? '') !== '';
+    if (nodeHasCache || turnedOff || constants.USE_MAIN_CONTEXT_DEFAULT_LOADER === undefined) return load(request) as T;
     const packageFile = load.resolve(request);
     const cacheFolder = cacheFolderFor(packageFile);
     if (cacheFolder !== undefined)

@@ -32,12 +32,12 @@ describe('requireWithCodeCache', () =>
     afterEach(() => rmSync(root, { recursive: true, force: true }));
 
     /** Requires the package in a new process; what it exported, as JSON. */
-    function run(): { value: number; same: boolean; stackNamesPart: boolean }
+    function run(env: Record<string, string> = {}): { value: number; same: boolean; stackNamesPart: boolean }
     {
         const script = `import { requireWithCodeCache } from ${JSON.stringify(CODE_CACHE)};
             const big = requireWithCodeCache(${JSON.stringify(join(pkg, 'index.js'))}, index => [${JSON.stringify(join(pkg, 'part.js'))}, index]);
             console.log(JSON.stringify({ value: big.value, same: big.same, stackNamesPart: big.where().includes(${JSON.stringify(`${join(pkg, 'part.js')}:2:`)}) }));`;
-        const result = runNode(['--input-type=module', '-e', script], root);
+        const result = runNode(['--input-type=module', '-e', script], root, env);
         expect([result.status, result.stderr]).toEqual([0, '']);
         return JSON.parse(result.stdout) as { value: number; same: boolean; stackNamesPart: boolean };
     }
@@ -80,6 +80,12 @@ describe('requireWithCodeCache', () =>
         expect(after).toHaveLength(2);
         expect(after.find(name => name.startsWith('index.js-'))).toBe(before.find(name => name.startsWith('index.js-')));
         expect(after.find(name => name.startsWith('part.js-'))).not.toBe(before.find(name => name.startsWith('part.js-')));
+    });
+
+    it('writes no cache when NODE_DISABLE_COMPILE_CACHE is set, Node\'s own switch for its cache', () =>
+    {
+        expect(run({ NODE_DISABLE_COMPILE_CACHE: '1' })).toEqual({ value: 42, same: true, stackNamesPart: true });
+        expect(cacheFiles()).toEqual([]);
     });
 
     it('passes on what a file throws, and leaves it out of require\'s cache so that it is not half-loaded', () =>
