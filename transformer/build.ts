@@ -57,8 +57,8 @@ export function build(options: BuildOptions = {}): BuildResult
     if (analysis.hasErrors || project === undefined) return finish([]);
     if (options.against !== undefined) changes = checkAgainst(resolve(options.cwd ?? process.cwd(), options.against), analysis, diagnostics);
 
-    // Compiled in a worker thread while the program is checked and emitted.
-    const validators = startValidators(manifest);
+    // Compiled in a worker thread while the program is checked and emitted; with neither, here.
+    const validators = startValidators(manifest, options.emit === false ? false : undefined);
     const planner = checkProgram(project, manifest, config.source, paths, diagnostics);
     if (options.emit !== false) diagnostics.add(...typeScriptDiagnostics(project, paths));
     if (diagnostics.hasErrors)
