@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { closestMatch } from 'leven';
 
-import { isLogFormat, LOG_FORMATS } from '../runtime/logging/log-format.js';
+import { isLogFormat, LOG_FORMATS, type LogFormat } from '../runtime/logging/log-format.js';
 import { packageVersion } from '../runtime/version.js';
 import { parseCommand, parseOrExit, type Command } from './arguments.js';
 import { startBanner } from './start-banner.js';
@@ -155,6 +155,26 @@ function fail(message: string): never
     process.exit(1);
 }
 
+/** --log-level and --log-format, checked; the level defaults to info, the format to the terminal's. */
+function logOptions(level: string | undefined, format: string | undefined): { logLevel: string; logFormat: LogFormat | undefined }
+{
+    const logLevel = level ?? 'info';
+    if (!LOG_LEVELS.includes(logLevel)) fail(`Invalid --log-level '${logLevel}'; use ${LOG_LEVELS.join(', ')}`);
+    if (format !== undefined && !isLogFormat(format)) fail(`Invalid --log-format '${format}'; use ${LOG_FORMATS.join(' or ')}`);
+    return { logLevel, logFormat: format };
+}
+
+/** Loads --env-file, else ./.env when there is one, into process.env; gives the file loaded. */
+function loadEnvFile(option: string | undefined): string | undefined
+{
+    const envFile = option ?? (existsSync('.env') ? '.env' : undefined);
+    if (envFile === undefined) return undefined;
+    if (!existsSync(envFile)) fail(`Environment file '${envFile}' not found`);
+    // The app's code reads process.env too; variables already set win, as in the service file.
+    process.loadEnvFile(resolve(envFile));
+    return envFile;
+}
+
 async function start(args: string[]): Promise<void>
 {
     const values = parseOrExit(() => parseCommand(START, args, [INIT, DEV]));
@@ -164,20 +184,11 @@ async function start(args: string[]): Promise<void>
         return;
     }
     if (values.service === undefined) fail(`jitar start needs --service=<file>, e.g. --service=services/standalone.json. See jitar start --help`);
-    const logLevel = values['log-level'] ?? 'info';
-    if (!LOG_LEVELS.includes(logLevel)) fail(`Invalid --log-level '${logLevel}'; use ${LOG_LEVELS.join(', ')}`);
-    const logFormat = values['log-format'];
-    if (logFormat !== undefined && !isLogFormat(logFormat)) fail(`Invalid --log-format '${logFormat}'; use ${LOG_FORMATS.join(' or ')}`);
+    const { logLevel, logFormat } = logOptions(values['log-level'], values['log-format']);
     const bodyLimit = values['http-body-limit'] === undefined ? undefined : Number(values['http-body-limit']);
     if (bodyLimit !== undefined && !(Number.isInteger(bodyLimit) && bodyLimit > 0)) fail(`Invalid --http-body-limit '${values['http-body-limit']}'; give a number of bytes`);
 
-    const envFile = values['env-file'] ?? (existsSync('.env') ? '.env' : undefined);
-    if (envFile !== undefined)
-    {
-        if (!existsSync(envFile)) fail(`Environment file '${envFile}' not found`);
-        // The app's code reads process.env too; variables already set win, as in the service file.
-        process.loadEnvFile(resolve(envFile));
-    }
+    const envFile = loadEnvFile(values['env-file']);
 
     // Loaded here, so that `jitar version` and `jitar help` do not load the server.
     const { startService } = await import('../runtime/services/start-service.js');
@@ -216,18 +227,10 @@ async function dev(args: string[]): Promise<void>
         console.log(DEV.usage);
         return;
     }
-    const logLevel = values['log-level'] ?? 'info';
-    if (!LOG_LEVELS.includes(logLevel)) fail(`Invalid --log-level '${logLevel}'; use ${LOG_LEVELS.join(', ')}`);
-    const logFormat = values['log-format'];
-    if (logFormat !== undefined && !isLogFormat(logFormat)) fail(`Invalid --log-format '${logFormat}'; use ${LOG_FORMATS.join(' or ')}`);
+    const { logLevel, logFormat } = logOptions(values['log-level'], values['log-format']);
     const port = portOption(values.port, '--port');
     const vitePort = portOption(values['vite-port'], '--vite-port');
-    const envFile = values['env-file'] ?? (existsSync('.env') ? '.env' : undefined);
-    if (envFile !== undefined)
-    {
-        if (!existsSync(envFile)) fail(`Environment file '${envFile}' not found`);
-        process.loadEnvFile(resolve(envFile));
-    }
+    const envFile = loadEnvFile(values['env-file']);
 
     const { startDevSession } = await import('./dev/dev-session.js');
     let session;
