@@ -1,8 +1,8 @@
-import { connect, errors, type NatsConnection } from '@nats-io/transport-node';
+import { connect, credsAuthenticator, errors, nkeyAuthenticator, type NatsConnection, type NodeConnectionOptions } from '@nats-io/transport-node';
 
 import { BrokerUnavailable, MessageTooLarge, RemoteCallFailed, RemoteCallTimedOut } from '../errors.js';
 import { Requester, type RequestOutcome } from './requester.js';
-import type { NatsSettings } from './settings.js';
+import { wantsTls, type NatsAuth, type NatsSettings } from './settings.js';
 
 /** What the connection tells the service's log. */
 export interface NatsLog
@@ -40,20 +40,24 @@ export class NatsLink
         void this.#watch(log);
     }
 
-    /** Connects, or throws naming the servers it could not reach. */
-    static async open(settings: NatsSettings, name: string, log: NatsLog): Promise<NatsLink>
+    /**
+     * Connects, or throws naming the servers it could not reach. The first connection is tried once per
+     * server (the client retries only after it has been connected), so refused credentials end the start
+     * at once. `key` is the service file's key (`worker.nats`) that messages name.
+     */
+    static async open(settings: NatsSettings, name: string, log: NatsLog, key: string): Promise<NatsLink>
     {
         try
         {
-            // Without async traces, the client does not make an Error (and its stack) for every request
-            // in case it fails: a cost that shows at a gateway's rate. Our failures say what failed themselves.
-            const connection = await connect({ servers: [...settings.servers], name, maxReconnectAttempts: -1, reconnectTimeWait: RECONNECT_WAIT, reconnectJitter: 50, noAsyncTraces: true });
-            log.info(`Connected to NATS at ${connection.getServer()} (subjects ${settings.prefix}.*)`);
+            const connection = await connect(connectOptions(settings, name));
+            log.info(`Connected to NATS at ${connection.getServer()} (subjects ${settings.prefix}.*${settings.auth === undefined ? '' : `, as ${AUTH_NAMES[settings.auth.kind]}`})`);
             return new NatsLink(connection, settings, log);
         }
         catch (error)
         {
-            throw new Error(`Could not connect to the NATS servers ${settings.servers.join(', ')}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+            // Only the servers, the key and the client's message: never a secret of the settings.
+            const reason = error instanceof errors.AuthorizationError ? authorizationFailure(settings.auth, key) : error instanceof Error ? error.message : String(error);
+            throw new Error(`Could not connect to the NATS servers ${settings.servers.join(', ')}: ${reason}`, { cause: error });
         }
     }
 
@@ -120,6 +124,48 @@ export class NatsLink
             }
         }
     }
+}
+
+/** How each way of authenticating is named in logs and messages (never its value). */
+const AUTH_NAMES: Readonly<Record<NatsAuth['kind'], string>> = {
+    user: 'the user and password',
+    token: 'the token',
+    nkey: 'the nkey',
+    credentials: 'the credentials'
+};
+
+/** The client's options: the servers, how to reconnect, and the settings' authentication and TLS. */
+export function connectOptions(settings: NatsSettings, name: string): NodeConnectionOptions
+{
+    return {
+        servers: [...settings.servers], name, maxReconnectAttempts: -1, reconnectTimeWait: RECONNECT_WAIT, reconnectJitter: 50,
+        // Without async traces, the client does not make an Error (and its stack) for every request
+        // in case it fails: a cost that shows at a gateway's rate. Our failures say what failed themselves.
+        noAsyncTraces: true,
+        ...authOptions(settings.auth),
+        // A tls:// server must be spoken to over TLS: without the option the client would go on in plain
+        // text with a server that merely offers TLS.
+        ...wantsTls(settings) ? { tls: { ...settings.tls } } : {}
+    };
+}
+
+function authOptions(auth: NatsAuth | undefined): Partial<NodeConnectionOptions>
+{
+    switch (auth?.kind)
+    {
+        case undefined: return {};
+        case 'user': return { user: auth.user, pass: auth.password };
+        case 'token': return { token: auth.token };
+        case 'nkey': return { authenticator: nkeyAuthenticator(auth.seed) };
+        case 'credentials': return { authenticator: credsAuthenticator(auth.creds) };
+    }
+}
+
+/** The one line that says the servers refused us, naming the key (not what it holds). */
+function authorizationFailure(auth: NatsAuth | undefined, key: string): string
+{
+    if (auth === undefined) return `authorization failed: the server requires authentication, and '${key}' gives none (add 'user' and 'password', 'token', 'nkey' or 'credentials')`;
+    return `authorization failed: the server refused ${AUTH_NAMES[auth.kind]} of '${key}'`;
 }
 
 /** Why a request could not even be sent. */

@@ -27,7 +27,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
     count: 'a whole number from 1 on',
     switch: 'true or false',
     natsServers: 'a NATS server address such as "nats://127.0.0.1:4222", or an array of them',
-    nats: 'an object with servers (and prefix)'
+    nats: 'an object with servers (and prefix, one way to authenticate, TLS files)'
 };
 
 /** What a missing required key is, for its message. */
