@@ -21,6 +21,13 @@ const SWEEP_EVERY = 100;
 const RECONNECT_WAIT = 250;
 
 /**
+ * How long one attempt to connect may take (ms), TLS and authentication included. Bounds a start that
+ * the server leaves hanging: over TLS 1.3 a server that wants a client certificate drops a client
+ * without one after the handshake, which the client notices only by this timeout.
+ */
+const CONNECT_TIMEOUT = 10_000;
+
+/**
  * One client connection to the NATS servers, shared by everything a process does over NATS. It
  * reconnects for ever when the servers go away (subscriptions are made again by the client); while it
  * is down, requests fail at once with a 503 instead of waiting for their timeout.
@@ -56,7 +63,9 @@ export class NatsLink
         catch (error)
         {
             // Only the servers, the key and the client's message: never a secret of the settings.
-            const reason = error instanceof errors.AuthorizationError ? authorizationFailure(settings.auth, key) : error instanceof Error ? error.message : String(error);
+            const reason = error instanceof errors.AuthorizationError ? authorizationFailure(settings.auth, key)
+                : error instanceof errors.TimeoutError ? connectTimeout(settings, key)
+                    : error instanceof Error ? error.message : String(error);
             throw new Error(`Could not connect to the NATS servers ${settings.servers.join(', ')}: ${reason}`, { cause: error });
         }
     }
@@ -138,7 +147,7 @@ const AUTH_NAMES: Readonly<Record<NatsAuth['kind'], string>> = {
 export function connectOptions(settings: NatsSettings, name: string): NodeConnectionOptions
 {
     return {
-        servers: [...settings.servers], name, maxReconnectAttempts: -1, reconnectTimeWait: RECONNECT_WAIT, reconnectJitter: 50,
+        servers: [...settings.servers], name, maxReconnectAttempts: -1, reconnectTimeWait: RECONNECT_WAIT, reconnectJitter: 50, timeout: CONNECT_TIMEOUT,
         // Without async traces, the client does not make an Error (and its stack) for every request
         // in case it fails: a cost that shows at a gateway's rate. Our failures say what failed themselves.
         noAsyncTraces: true,
@@ -166,6 +175,15 @@ function authorizationFailure(auth: NatsAuth | undefined, key: string): string
 {
     if (auth === undefined) return `authorization failed: the server requires authentication, and '${key}' gives none (add 'user' and 'password', 'token', 'nkey' or 'credentials')`;
     return `authorization failed: the server refused ${AUTH_NAMES[auth.kind]} of '${key}'`;
+}
+
+/** A connection that did not complete in time, with the likely cause when the client shows no certificate. */
+function connectTimeout(settings: NatsSettings, key: string): string
+{
+    const hint = wantsTls(settings) && settings.tls?.cert === undefined
+        ? `; a server that verifies client certificates (mutual TLS) drops a client without one this way: give 'cert' and 'key' in '${key}'`
+        : '';
+    return `the connection did not complete within ${CONNECT_TIMEOUT / 1000} s${hint}`;
 }
 
 /** Why a request could not even be sent. */
