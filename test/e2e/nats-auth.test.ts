@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { createAccount, createOperator, createUser, encodeAccount, encodeOperator, encodeUser, fmtCreds } from '@nats-io/jwt';
 import { nkeys } from '@nats-io/transport-node';
 
 import { makeCertificates, makeClientCertificate, type TestCertificates } from '../certificates.js';
@@ -99,6 +100,36 @@ describe('a worker and a gateway on a NATS server that requires authentication o
         expect(answer).toEqual({ status: 200, body: 'through NATS' });
         expect(outputs()).toContain('as the nkey');
         expect(outputs()).not.toContain(seed);
+    });
+
+    it('serves a call through a server in operator mode with a .creds file (decentralized auth), the seed shown nowhere', async () =>
+    {
+        // What nsc would make: an operator, an account it signs, a user the account signs, the user's .creds.
+        const operator = createOperator();
+        const account = createAccount();
+        const user = createUser();
+        const unlimited = { subs: -1, data: -1, payload: -1, imports: -1, exports: -1, wildcards: true, conn: -1, leaf: -1, disallow_bearer: false };
+        const accountJwt = await encodeAccount('app', account, { limits: unlimited }, { signer: operator });
+        writeFileSync(join(app.root, 'keys/worker.creds'), fmtCreds(await encodeUser('worker', user, account), user));
+        const config = [
+            `operator: "${await encodeOperator('jitar-test', operator)}"`,
+            'resolver: MEMORY',
+            `resolver_preload: { ${account.getPublicKey()}: "${accountJwt}" }`
+        ].join('\n');
+        const answer = await callThrough({ config }, 'creds', { credentials: 'keys/worker.creds' });
+        expect(answer).toEqual({ status: 200, body: 'through NATS' });
+        expect(outputs()).toContain('as the credentials');
+        expect(outputs()).not.toContain(new TextDecoder().decode(user.getSeed()));
+
+        // A user of an account the server does not know is refused: the server does check the JWT.
+        const stranger = createUser();
+        writeFileSync(join(app.root, 'keys/stranger.creds'), fmtCreds(await encodeUser('stranger', stranger, createAccount()), stranger));
+        const { gateway } = serviceFiles('stranger', { credentials: 'keys/stranger.creds' });
+        const server = nats;
+        if (server === undefined) throw new Error('the server has gone');
+        const result = await failingStart(app.root, gateway, { NATS_URL: server.url, PORT: String(await freePort()) });
+        expect(result.code).not.toBe(0);
+        expect(result.output).toContain("authorization failed: the server refused the credentials of 'gateway.nats'");
     });
 
     it('serves a call over tls:// with a private CA given as ca', async () =>
