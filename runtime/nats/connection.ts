@@ -39,12 +39,12 @@ export class NatsLink
     readonly #requester: Requester;
     #connected = true;
 
-    private constructor(connection: NatsConnection, settings: NatsSettings, log: NatsLog)
+    private constructor(connection: NatsConnection, settings: NatsSettings, log: NatsLog, key: string)
     {
         this.connection = connection;
         this.settings = settings;
         this.#requester = new Requester(connection, SWEEP_EVERY);
-        void this.#watch(log);
+        void this.#watch(log, key);
     }
 
     /**
@@ -58,7 +58,7 @@ export class NatsLink
         {
             const connection = await connect(connectOptions(settings, name));
             log.info(`Connected to NATS at ${connection.getServer()} (subjects ${settings.prefix}.*${settings.auth === undefined ? '' : `, as ${AUTH_NAMES[settings.auth.kind]}`})`);
-            return new NatsLink(connection, settings, log);
+            return new NatsLink(connection, settings, log, key);
         }
         catch (error)
         {
@@ -116,8 +116,10 @@ export class NatsLink
         await this.connection.drain();
     }
 
-    async #watch(log: NatsLog): Promise<void>
+    async #watch(log: NatsLog, key: string): Promise<void>
     {
+        // Told once per outage: the client tries again every RECONNECT_WAIT ms.
+        let refusalTold = false;
         for await (const status of this.connection.status())
         {
             if (status.type === 'disconnect')
@@ -129,7 +131,13 @@ export class NatsLink
             else if (status.type === 'reconnect')
             {
                 this.#connected = true;
+                refusalTold = false;
                 log.info(`Reconnected to NATS at ${status.server}`);
+            }
+            else if (status.type === 'error' && status.error instanceof errors.AuthorizationError && !refusalTold)
+            {
+                refusalTold = true;
+                log.warn(`Could not reconnect to NATS: ${authorizationFailure(this.settings.auth, key)}; trying again until it is accepted`);
             }
         }
     }
@@ -148,6 +156,10 @@ export function connectOptions(settings: NatsSettings, name: string): NodeConnec
 {
     return {
         servers: [...settings.servers], name, maxReconnectAttempts: -1, reconnectTimeWait: RECONNECT_WAIT, reconnectJitter: 50, timeout: CONNECT_TIMEOUT,
+        // Once connected, refused credentials do not close the connection for good (the client's default
+        // after two refusals): a server whose users are being changed takes them again, and the service
+        // must come back by itself then, as after any outage. A first connection refused still fails at once.
+        ignoreAuthErrorAbort: true,
         // Without async traces, the client does not make an Error (and its stack) for every request
         // in case it fails: a cost that shows at a gateway's rate. Our failures say what failed themselves.
         noAsyncTraces: true,

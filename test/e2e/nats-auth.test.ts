@@ -83,6 +83,34 @@ describe('a worker and a gateway on a NATS server that requires authentication o
         expect(outputs()).not.toContain(PASSWORD);
     });
 
+    it('keeps trying when the server refuses the password after a restart, says so once, and serves again once it is accepted', async () =>
+    {
+        const settings = { user: 'app', password: '${NATS_PASSWORD}' };
+        expect((await callThrough({ args: ['--user', 'app', '--pass', PASSWORD] }, 'rotated', settings, { NATS_PASSWORD: PASSWORD })).status).toBe(200);
+        const first = nats;
+        if (first === undefined) throw new Error('no server');
+        const [worker, gateway] = started;
+        const refusal = (kind: string): string => `Could not reconnect to NATS: authorization failed: the server refused the user and password of '${kind}.nats'; trying again until it is accepted`;
+        const count = (text: string, part: string): number => text.split(part).length - 1;
+
+        // The same port, another password: the processes' reconnections are refused.
+        await first.stop();
+        const other = await startNatsServer({ port: first.port, args: ['--user', 'app', '--pass', `${PASSWORD}-rotated`] });
+        nats = other;
+        await waitUntil(() => worker.output().includes(refusal('worker')) && gateway.output().includes(refusal('gateway')), 'both to tell that the server refuses them');
+        // Refused again and again (the server logs each), told once.
+        await waitUntil(() => count(other.output(), 'authentication error') >= 6, 'several refused reconnections');
+        expect(count(worker.output(), refusal('worker'))).toBe(1);
+        expect(count(gateway.output(), refusal('gateway'))).toBe(1);
+
+        // The password the processes have is accepted again: they come back by themselves.
+        await other.stop();
+        nats = await startNatsServer({ port: first.port, args: ['--user', 'app', '--pass', PASSWORD] });
+        await waitUntil(() => worker.output().includes('Reconnected to NATS') && gateway.output().includes('Reconnected to NATS'), 'both to reconnect');
+        await waitUntil(async () => (await fetch(`${gateway.url}/rpc/stock/echo?text=again`)).status === 200, 'the call to be served again');
+        expect(outputs()).not.toContain(PASSWORD);
+    });
+
     it('serves a call through a server that requires a token, the token shown nowhere', async () =>
     {
         const answer = await callThrough({ args: ['--auth', TOKEN] }, 'token', { token: '${NATS_TOKEN}' }, { NATS_TOKEN: TOKEN });

@@ -57,12 +57,14 @@ export interface NatsServerOptions
     config?: string;
     /** The server speaks TLS: its address is tls://. */
     tls?: boolean;
+    /** The port to listen on (that of a server stopped before, say); a free one by default. */
+    port?: number;
 }
 
 export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServer>
 {
     const binary = serverBinary();
-    const port = await freePort();
+    const port = options.port ?? await freePort();
     let child: ChildProcess | undefined;
     let output = '';
     const configDir = options.config === undefined ? undefined : mkdtempSync(join(tmpdir(), 'jitar-nats-server-'));
