@@ -65,6 +65,8 @@ export function readServers(values: readonly string[]): string[] | string
     for (const server of servers)
     {
         const url = /^[a-z]+:\/\//i.test(server) ? server : `nats://${server}`;
+        // What a message quotes: a user name, password or token before an @ is left out.
+        const shown = server.replace(/^([a-z]+:\/\/)?[^/@]*@/i, '$1***@');
         let parsed: URL;
         try
         {
@@ -72,10 +74,10 @@ export function readServers(values: readonly string[]): string[] | string
         }
         catch
         {
-            return `holds '${server}', which is not a server address such as "nats://127.0.0.1:4222"`;
+            return `holds '${shown}', which is not a server address such as "nats://127.0.0.1:4222"`;
         }
-        if (!['nats:', 'tls:'].includes(parsed.protocol)) return `holds '${server}': only nats:// and tls:// servers are supported`;
-        if (parsed.hostname === '') return `holds '${server}', which names no host`;
+        if (!['nats:', 'tls:'].includes(parsed.protocol)) return `holds '${shown}': only nats:// and tls:// servers are supported`;
+        if (parsed.hostname === '') return `holds '${shown}', which names no host`;
         // Credentials in an address would show wherever the address does (logs, errors); they have keys of their own.
         if (parsed.username !== '' || parsed.password !== '') return `holds a server address with a user name, password or token in it; give them as 'user' and 'password' (or 'token') next to 'servers', which jitar keeps out of its logs`;
     }

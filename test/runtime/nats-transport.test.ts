@@ -241,5 +241,16 @@ describe('authentication and TLS in the nats key', () =>
         const message = failure(gateway({ servers: `nats://app:${SECRET}@127.0.0.1:4222` }));
         expect(message).toContain("'gateway.nats.servers' holds a server address with a user name, password or token in it; give them as 'user' and 'password' (or 'token')");
         expect(message).not.toContain(SECRET);
+        // Addresses that are wrong for another reason are quoted without what comes before the @.
+        expect(failure(gateway({ servers: `ws://app:${SECRET}@127.0.0.1:4222` }))).toContain("holds 'ws://***@127.0.0.1:4222': only nats:// and tls:// servers are supported");
+        expect(failure(gateway({ servers: `nats://${SECRET}@bad host:4222` }))).toContain("holds 'nats://***@bad host:4222', which is not a server address");
+    });
+
+    it('says what kind of value a password or token of the wrong type is, never the value', () =>
+    {
+        expect(failure(gateway({ user: 'a', password: 918273645 }))).toBe("service.json: 'gateway.nats.password' must be a string, not a number");
+        expect(failure(gateway({ token: 918273645 }))).toBe("service.json: 'gateway.nats.token' must be a string, not a number");
+        expect(failure(gateway({ token: ['x'] }))).toBe("service.json: 'gateway.nats.token' must be a string, not an array");
+        expect(failure(gateway({ user: 42, password: 'x' }))).toBe("service.json: 'gateway.nats.user' must be a string, not 42");
     });
 });
