@@ -164,8 +164,8 @@ export function connectOptions(settings: NatsSettings, name: string): NodeConnec
         // in case it fails: a cost that shows at a gateway's rate. Our failures say what failed themselves.
         noAsyncTraces: true,
         ...authOptions(settings.auth),
-        // A tls:// server must be spoken to over TLS: without the option the client would go on in plain
-        // text with a server that merely offers TLS.
+        // A tls:// server must be spoken to over TLS: without the option the client takes TLS when the
+        // server offers it, and goes on in plain text with one that does not.
         ...wantsTls(settings) ? { tls: { ...settings.tls } } : {}
     };
 }

@@ -37,7 +37,7 @@ export interface NatsTls
 /** The keys of a `nats` section that each are one way to authenticate (`user` comes with `password`). */
 export const NATS_AUTH_KEYS = ['user', 'token', 'nkey', 'credentials'] as const;
 
-/** Whether a client must speak TLS: a tls:// server, or TLS files given (without them, NATS lets a server offer TLS and the client decline). */
+/** Whether a client must speak TLS: a tls:// server, or TLS files given (else it takes TLS only where a server offers it). */
 export function wantsTls(settings: Pick<NatsSettings, 'servers' | 'tls'>): boolean
 {
     return settings.tls !== undefined || settings.servers.some(server => /^tls:\/\//i.test(server));

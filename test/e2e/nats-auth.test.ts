@@ -183,6 +183,15 @@ describe('a worker and a gateway on a NATS server that requires authentication o
         expect(result.output).toContain(`Could not connect to the NATS servers ${nats.url}: the connection did not complete within 10 s; a server that verifies client certificates (mutual TLS) drops a client without one this way: give 'cert' and 'key' in 'gateway.nats'`);
     });
 
+    it('does not talk plain text to a tls:// address whose server has no TLS', async () =>
+    {
+        nats = await startNatsServer();
+        const { worker } = serviceFiles('plain', {});
+        const result = await failingStart(app.root, worker, { NATS_URL: `tls://127.0.0.1:${nats.port}`, PORT: String(await freePort()) });
+        expect(result.code).not.toBe(0);
+        expect(result.output).toContain(`Could not connect to the NATS servers tls://127.0.0.1:${nats.port}: server does not support 'tls'`);
+    });
+
     it('does not start over tls:// without the private CA: the server certificate is not trusted', async () =>
     {
         nats = await startNatsServer({ tls: true, args: ['--tls', '--tlscert', certificates.cert, '--tlskey', certificates.key] });
