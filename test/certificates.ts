@@ -48,3 +48,21 @@ export function makeCertificates(dir: string): TestCertificates
     openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'server.ext');
     return { dir, ca: path('ca.crt'), cert: path('server.crt'), key: path('server.key'), otherKey: path('ca.key') };
 }
+
+/** A client certificate (for mutual TLS) and its key, signed by the CA of `certificates`. */
+export interface TestClientCertificate
+{
+    cert: string;
+    key: string;
+}
+
+/** Makes a client certificate (extended key usage clientAuth) that the CA of `certificates` signs, next to its files. */
+export function makeClientCertificate(certificates: TestCertificates): TestClientCertificate
+{
+    const path = (name: string): string => join(certificates.dir, name);
+    const openssl = (...args: string[]): void => { execFileSync('openssl', args, { cwd: certificates.dir, stdio: 'pipe' }); };
+    openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=jitar test client');
+    writeFileSync(path('client.ext'), 'basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n');
+    openssl('x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'client.crt', '-days', '2', '-extfile', 'client.ext');
+    return { cert: path('client.crt'), key: path('client.key') };
+}

@@ -17,8 +17,8 @@ export interface PemFile
     readonly pem: Buffer;
 }
 
-/** The file's content, or why it cannot be read (`not found`, `is a folder`, ...). */
-export function readPemFile(path: string): Buffer | string
+/** The file's content, or why it cannot be read (`not found`, `is a folder`, ...); `kind` names what it should be. */
+export function readPemFile(path: string, kind = 'a PEM file'): Buffer | string
 {
     try
     {
@@ -28,7 +28,7 @@ export function readPemFile(path: string): Buffer | string
     {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') return 'is not found';
-        if (code === 'EISDIR') return 'is a folder, not a PEM file';
+        if (code === 'EISDIR') return `is a folder, not ${kind}`;
         if (code === 'EACCES') return 'cannot be read (permission denied)';
         return `cannot be read (${(error as Error).message})`;
     }

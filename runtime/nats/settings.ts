@@ -8,9 +8,40 @@ export interface NatsSettings
     readonly servers: readonly string[];
     /** The first token of every subject (default `jitar`). */
     readonly prefix: string;
+    /** How the client proves who it is to the servers; undefined: it does not (a server without authorization). */
+    readonly auth?: NatsAuth;
+    /** What the client trusts and shows over TLS; undefined: no TLS unless a server demands it (then with Node's CAs). */
+    readonly tls?: NatsTls;
 }
 
-export const NATS_KEYS = ['servers', 'prefix'] as const;
+/**
+ * One way to authenticate, as the service file gives it (secrets included): they go to the client's
+ * connect options and nowhere else, never into a message.
+ */
+export type NatsAuth =
+    | { readonly kind: 'user'; readonly user: string; readonly password: string }
+    | { readonly kind: 'token'; readonly token: string }
+    /** The seed of a user nkey (the server knows its public key). */
+    | { readonly kind: 'nkey'; readonly seed: Uint8Array }
+    /** A .creds file: the user's JWT and its nkey seed (decentralized auth, an operator-mode server). */
+    | { readonly kind: 'credentials'; readonly creds: Uint8Array };
+
+/** The PEM contents for the client's TLS: the CA of the servers' certificates, and a client certificate for mutual TLS. */
+export interface NatsTls
+{
+    readonly ca?: string;
+    readonly cert?: string;
+    readonly key?: string;
+}
+
+/** The keys of a `nats` section that each are one way to authenticate (`user` comes with `password`). */
+export const NATS_AUTH_KEYS = ['user', 'token', 'nkey', 'credentials'] as const;
+
+/** Whether a client must speak TLS: a tls:// server, or TLS files given (else it takes TLS only where a server offers it). */
+export function wantsTls(settings: Pick<NatsSettings, 'servers' | 'tls'>): boolean
+{
+    return settings.tls !== undefined || settings.servers.some(server => /^tls:\/\//i.test(server));
+}
 
 export const DEFAULT_PREFIX = 'jitar';
 
@@ -34,6 +65,8 @@ export function readServers(values: readonly string[]): string[] | string
     for (const server of servers)
     {
         const url = /^[a-z]+:\/\//i.test(server) ? server : `nats://${server}`;
+        // What a message quotes: a user name, password or token before an @ is left out.
+        const shown = server.replace(/^([a-z]+:\/\/)?[^/@]*@/i, '$1***@');
         let parsed: URL;
         try
         {
@@ -41,10 +74,12 @@ export function readServers(values: readonly string[]): string[] | string
         }
         catch
         {
-            return `holds '${server}', which is not a server address such as "nats://127.0.0.1:4222"`;
+            return `holds '${shown}', which is not a server address such as "nats://127.0.0.1:4222"`;
         }
-        if (!['nats:', 'tls:'].includes(parsed.protocol)) return `holds '${server}': only nats:// and tls:// servers are supported`;
-        if (parsed.hostname === '') return `holds '${server}', which names no host`;
+        if (!['nats:', 'tls:'].includes(parsed.protocol)) return `holds '${shown}': only nats:// and tls:// servers are supported`;
+        if (parsed.hostname === '') return `holds '${shown}', which names no host`;
+        // Credentials in an address would show wherever the address does (logs, errors); they have keys of their own.
+        if (parsed.username !== '' || parsed.password !== '') return `holds a server address with a user name, password or token in it; give them as 'user' and 'password' (or 'token') next to 'servers', which jitar keeps out of its logs`;
     }
     return servers;
 }

@@ -31,7 +31,7 @@ const DRAIN_TIMEOUT = 10_000;
 export async function startNatsWorker(context: ServiceContext<'worker'>, app: AppSegments, settings: NatsSettings): Promise<ServiceRole>
 {
     const { config, log } = context;
-    const link = await NatsLink.open(settings, `jitar worker ${config.url}`, natsLog(log));
+    const link = await NatsLink.open(settings, `jitar worker ${config.url}`, natsLog(log), 'worker.nats');
     const caller = new NatsCaller({ link, codec: app.codec, trustKey: config.trustKey, timeout: config.requestTimeout });
     const { runtime, rpc, channels } = await serveProcedures(context, app, { caller, trustKey: config.trustKey, withHeaders: runWithHeaders });
     const worker = new NatsWorker({
@@ -55,7 +55,7 @@ export async function startNatsWorker(context: ServiceContext<'worker'>, app: Ap
 export async function startNatsGateway(context: ServiceContext<'gateway'>, settings: NatsSettings): Promise<ServiceRole>
 {
     const { config, log, middleware, bodyLimit, metrics } = context;
-    const link = await NatsLink.open(settings, `jitar gateway ${config.url}`, natsLog(log));
+    const link = await NatsLink.open(settings, `jitar gateway ${config.url}`, natsLog(log), 'gateway.nats');
     // A worker that died without a goodbye is forgotten as an HTTP gateway forgets one that stopped reporting.
     const directory = new WorkerDirectory(link, config.stoppedThreshold);
     await directory.start();

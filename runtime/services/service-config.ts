@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 
 import { describeValue } from '../config/config-schemas.js';
-import { DEFAULT_PREFIX, prefixProblem, readServers, type NatsSettings } from '../nats/settings.js';
+import { DEFAULT_PREFIX, NATS_AUTH_KEYS, prefixProblem, readServers, type NatsAuth, type NatsSettings, type NatsTls } from '../nats/settings.js';
+import { readCredentials, readNkeySeed } from '../nats/secret-files.js';
 import { EnvFileError, findEnvFile, readEnvFile } from '../config/env-file.js';
 import { parseJsonText } from '../config/json-syntax.js';
 import { certificatesProblem, hostProblem, keyPairProblem, privateKeyProblem, readPemFile, type PemFile } from '../config/pem-files.js';
@@ -353,7 +354,19 @@ interface ServiceFile
     proxy?: { gateway?: string; worker?: string; repository?: string; requestTimeout?: Setting };
 }
 
-interface NatsSection { servers: string | string[]; prefix?: string }
+interface NatsSection
+{
+    servers: string | string[];
+    prefix?: string;
+    user?: string;
+    password?: string;
+    token?: string;
+    nkey?: string;
+    credentials?: string;
+    ca?: string;
+    cert?: string;
+    key?: string;
+}
 
 const CHANNEL_KEYS: readonly (keyof ConnectionSettings)[] = ['channelIdleTimeout', 'channelFrameTimeout', 'maxChannels', 'maxChannelsPerPeer'];
 /** The kinds that take channels (from gateways, proxies and other workers). */
@@ -497,7 +510,57 @@ class ServiceReader
         const prefix = value.prefix === undefined ? DEFAULT_PREFIX : this.string(value.prefix, `${path}.prefix`);
         const problem = prefixProblem(prefix);
         if (problem !== undefined) this.fail(`${path}.prefix`, `'${path}.prefix' ${problem}, not ${JSON.stringify(prefix)}`);
-        return { nats: { servers, prefix } };
+        const auth = this.natsAuth(value, path);
+        const tls = this.natsTls(value, path);
+        return { nats: { servers, prefix, ...auth === undefined ? {} : { auth }, ...tls === undefined ? {} : { tls } } };
+    }
+
+    /** The one way a `nats` section authenticates, if any; the values never go into a message. */
+    private natsAuth(value: NatsSection, path: string): NatsAuth | undefined
+    {
+        const given = NATS_AUTH_KEYS.filter(key => value[key] !== undefined);
+        if (given.length > 1) this.fail(`${path}.${given[1]}`, `'${path}' gives both '${given[0]}' and '${given[1]}'; the client authenticates one way, keep one`);
+        if (value.password !== undefined && value.user === undefined) this.fail(`${path}.password`, `'${path}.password' is given without 'user'; give both, or neither`);
+        if (value.user !== undefined)
+        {
+            if (value.password === undefined) this.fail(`${path}.user`, `'${path}.user' is given without 'password'; give both, or neither`);
+            return { kind: 'user', user: this.string(value.user, `${path}.user`), password: this.string(value.password, `${path}.password`) };
+        }
+        if (value.token !== undefined) return { kind: 'token', token: this.string(value.token, `${path}.token`) };
+        if (value.nkey !== undefined) return { kind: 'nkey', seed: this.secretFile(value.nkey, `${path}.nkey`, 'an nkey seed file', readNkeySeed) };
+        if (value.credentials !== undefined) return { kind: 'credentials', creds: this.secretFile(value.credentials, `${path}.credentials`, 'a NATS credentials file', readCredentials) };
+        return undefined;
+    }
+
+    /** `ca`, `cert` and `key` of a `nats` section: the servers' CA, and a client certificate (both of cert and key, or neither). */
+    private natsTls(value: NatsSection, path: string): NatsTls | undefined
+    {
+        if (value.ca === undefined && value.cert === undefined && value.key === undefined) return undefined;
+        if ((value.cert === undefined) !== (value.key === undefined))
+        {
+            const [given, missing] = value.cert === undefined ? ['key', 'cert'] : ['cert', 'key'];
+            this.fail(`${path}.${given}`, `'${path}.${given}' is given without '${missing}'; a client certificate needs both (PEM files), or give neither`);
+        }
+        const ca = value.ca === undefined ? undefined : this.pemFile(value.ca, `${path}.ca`, certificatesProblem);
+        const cert = value.cert === undefined ? undefined : this.pemFile(value.cert, `${path}.cert`, certificatesProblem);
+        const key = value.key === undefined ? undefined : this.pemFile(value.key, `${path}.key`, privateKeyProblem);
+        if (cert !== undefined && key !== undefined)
+        {
+            const mismatch = keyPairProblem(cert.pem, key.pem);
+            if (mismatch !== undefined) this.fail(`${path}.key`, `'${path}.key' names ${this.shown(key.path)}, which ${mismatch} in '${path}.cert' (${this.shown(cert.path)})`);
+        }
+        return { ...ca === undefined ? {} : { ca: ca.pem.toString('utf8') }, ...cert === undefined ? {} : { cert: cert.pem.toString('utf8') }, ...key === undefined ? {} : { key: key.pem.toString('utf8') } };
+    }
+
+    /** A file holding a secret (relative to the app root), read and checked; a message names its path, never what it holds. */
+    private secretFile(value: string, path: string, kind: string, parse: (content: Uint8Array) => Uint8Array | string): Uint8Array
+    {
+        const file = resolve(this.cwd, this.string(value, path));
+        const content = readPemFile(file, kind);
+        if (typeof content === 'string') this.fail(path, `'${path}' names ${this.shown(file)}, which ${content}`);
+        const parsed = parse(new Uint8Array(content));
+        if (typeof parsed === 'string') this.fail(path, `'${path}' names ${this.shown(file)}, which ${parsed}`);
+        return parsed;
     }
 
     /** The value of `name` or of its alias, with the key path as the file writes it; both given is an error. */

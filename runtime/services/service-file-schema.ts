@@ -27,7 +27,7 @@ const EXPECTED: Readonly<Record<string, string>> = {
     count: 'a whole number from 1 on',
     switch: 'true or false',
     natsServers: 'a NATS server address such as "nats://127.0.0.1:4222", or an array of them',
-    nats: 'an object with servers (and prefix)'
+    nats: 'an object with servers (and prefix, one way to authenticate, TLS files)'
 };
 
 /** What a missing required key is, for its message. */
@@ -141,7 +141,7 @@ function wrongValue(error: SchemaError, errors: readonly SchemaError[], path: st
     {
         return { key: path, detail: `'${path}' must be at most ${MAX_TIMER} milliseconds (about 24.8 days), not ${value}` };
     }
-    if (definition !== undefined) return { key: path, detail: `'${path}' must be ${EXPECTED[definition]}, not ${describeValue(value)}` };
+    if (definition !== undefined) return { key: path, detail: `'${path}' must be ${EXPECTED[definition]}, not ${SECRET_KEY.test(path) ? kindOf(value) : describeValue(value)}` };
     if (error.keyword === 'type' && error.params.type === 'object') return { key: path, detail: `'${path}' must be an object, not ${describeValue(value)}` };
     return { key: path, detail: `'${path}' ${error.message ?? 'is not valid'}` };
 }
@@ -154,3 +154,13 @@ function kindCount(root: Record<string, unknown>): ServiceFileProblem
 }
 
 const join = (path: string, key: string): string => path === '' ? key : `${path}.${key}`;
+
+/** Keys whose values are secrets: a message says what kind of value is there, never the value. */
+const SECRET_KEY = /\.nats\.(password|token)$/;
+
+function kindOf(value: unknown): string
+{
+    if (typeof value === 'number') return 'a number';
+    if (typeof value === 'boolean') return 'true or false';
+    return describeValue(value === null || typeof value === 'object' ? value : undefined);
+}
