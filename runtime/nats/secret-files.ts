@@ -1,4 +1,9 @@
-import { credsAuthenticator, nkeys } from '@nats-io/transport-node';
+import type * as NatsClient from '@nats-io/transport-node';
+
+import { loadOnUse } from '../load-on-use.js';
+
+/** The NATS client, loaded only for a service file that names such files (every start reads the file). */
+const natsClient = (): typeof NatsClient => loadOnUse('@nats-io/transport-node') as typeof NatsClient;
 
 /**
  * The checks of the files a `nats` key names for authentication, made when the service file is read: a
@@ -17,7 +22,7 @@ export function readNkeySeed(content: Uint8Array): Uint8Array | string
     let publicKey: string;
     try
     {
-        publicKey = nkeys.fromSeed(seed).getPublicKey();
+        publicKey = natsClient().nkeys.fromSeed(seed).getPublicKey();
     }
     catch
     {
@@ -34,7 +39,7 @@ export function readCredentials(content: Uint8Array): Uint8Array | string
     try
     {
         // The client's own reading, made now: it signs a nonce with the seed, which needs a valid one.
-        credsAuthenticator(content)('jitar');
+        natsClient().credsAuthenticator(content)('jitar');
         return content;
     }
     catch
