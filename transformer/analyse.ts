@@ -59,9 +59,12 @@ export function analyse(options: AnalyseOptions = {}, reuse?: Project): Analysis
     const cwd = options.cwd ?? process.cwd();
     const paths = new DisplayPaths(cwd);
     const diagnostics = new DiagnosticBag();
-    let config = readJitarConfig(options.config, cwd, paths, diagnostics);
+    // In Jitar's layout 'source' is tsc's output folder, which the build may be run before: its TypeScript
+    // folder (the tsconfig's rootDir) is checked below instead.
+    const reference = options.layout === 'reference';
+    let config = readJitarConfig(options.config, cwd, paths, diagnostics, reference ? ['segments', 'resources'] : ['source', 'segments', 'resources']);
     let tsconfig = options.project;
-    if (options.layout === 'reference' && !diagnostics.hasErrors)
+    if (reference && !diagnostics.hasErrors)
     {
         const layout = resolveReferenceLayout(config, options.project, cwd, paths, diagnostics);
         if (layout !== undefined) ({ config, tsconfig } = layout);
@@ -75,14 +78,16 @@ export function analyse(options: AnalyseOptions = {}, reuse?: Project): Analysis
     };
     const finish = (project?: Project): AnalysisResult => ({ config, manifest, diagnostics: diagnostics.items, hasErrors: diagnostics.hasErrors, project, paths });
 
-    if (options.layout === 'reference' && diagnostics.hasErrors) return finish();
+    if (reference && diagnostics.hasErrors) return finish();
     if (!existsSync(config.source))
     {
-        diagnostics.error(paths.at(config.source), Codes.SourceFolderNotFound, `Source folder '${paths.display(config.source)}' not found`);
+        // Otherwise readJitarConfig has said so, at the key.
+        if (reference) diagnostics.error(paths.at(config.source), Codes.SourceFolderNotFound, `Source folder '${paths.display(config.source)}' not found`);
         return finish();
     }
 
-    const segmentFiles = readSegmentFiles(config.segments, paths, diagnostics);
+    // A segments folder that jitar.json names and that is missing is an error already: no warning on top.
+    const segmentFiles = existsSync(config.segments) || !diagnostics.hasErrors ? readSegmentFiles(config.segments, paths, diagnostics) : [];
 
     const isIgnored = ignoredFiles(config.source, config.build?.ignore);
     const project = reuse ?? createProject(config, tsconfig, cwd, paths, diagnostics, isIgnored, options.layout === 'reference');
