@@ -531,6 +531,12 @@ describe('configuration mistakes stop the start with one clear message', () =>
     test('a segment the build does not have is named', async () =>
     {
         const result = await failingStart(app.root, 'services/unknown-segment.json', { PORT: '1' });
-        expect([result.code, result.output]).toEqual([1, expect.stringContaining("segment 'nope' is not in the app's build; its segments are 'main'")]);
+        expect([result.code, result.output]).toEqual([1, expect.stringContaining("services/unknown-segment.json: segment 'nope' is not in the app's build. The build's segments are 'main'; a segment file added since needs a new build")]);
+    });
+
+    test('a mistyped segment is offered the near one', async () =>
+    {
+        const result = await failingStart(app.root, 'services/mistyped-segment.json', { PORT: '1' });
+        expect([result.code, result.output]).toEqual([1, expect.stringContaining("services/mistyped-segment.json: segment 'mian' is not in the app's build; did you mean 'main'? The build's segments are 'main'")]);
     });
 });
