@@ -6,7 +6,7 @@ import { compareVersions } from '../runtime/procedure-versions.js';
 import { packageVersion } from '../runtime/version.js';
 import { MANIFEST_FORMAT, type Manifest, type ProcedureManifest, type SegmentManifest } from '../runtime/manifest.js';
 import { ClassRegistry } from './analysis/classes.js';
-import { appModule, moduleCandidates, resolveModuleKey } from './analysis/modules.js';
+import { appModule, moduleCandidates, nearModuleKey, resolveModuleKey } from './analysis/modules.js';
 import { analyseExport, type AnalysisContext, type ListedExport } from './analysis/procedures.js';
 import { createProject } from './analysis/project.js';
 import { checkErrorClasses } from './analysis/unlisted-errors.js';
@@ -167,7 +167,8 @@ function groupListedExports(segmentFiles: SegmentFile[], sourceRoot: string, sou
         if (module === undefined)
         {
             const tried = moduleCandidates(sourceRoot, entry.moduleKey).slice(0, 2).map(candidate => `'${paths.display(candidate)}'`).join(', ');
-            diagnostics.error(entry.moduleLocation, Codes.ModuleNotFound, `Module '${entry.moduleKey}' of segment '${entry.segment}' not found (looked for ${tried} and index files)`);
+            const near = nearModuleKey(sourceRoot, entry.moduleKey);
+            diagnostics.error(entry.moduleLocation, Codes.ModuleNotFound, `Module '${entry.moduleKey}' of segment '${entry.segment}' not found (looked for ${tried} and index files)${near === undefined ? '' : `; did you mean '${near}'?`}`);
             continue;
         }
         if (isIgnored(module.path))
