@@ -43,16 +43,17 @@ export class ProcedureNotFound extends NotFound
     /** The versions there are, when the procedure exists at other versions; empty when it is unknown. */
     readonly versions: readonly string[];
 
-    constructor(readonly fqn: string, readonly version: string, miss?: VersionMiss)
+    /** `near`: a served name the caller likely meant, offered when the name itself is not served. */
+    constructor(readonly fqn: string, readonly version: string, miss?: VersionMiss, near?: string)
     {
-        super(notFoundMessage(fqn, version, miss));
+        super(notFoundMessage(fqn, version, miss, near));
         this.versions = miss?.versions ?? [];
     }
 }
 
-function notFoundMessage(fqn: string, version: string, miss: VersionMiss | undefined): string
+function notFoundMessage(fqn: string, version: string, miss: VersionMiss | undefined, near: string | undefined): string
 {
-    if (miss === undefined || miss.versions.length === 0) return `Procedure '${fqn}' not found`;
+    if (miss === undefined || miss.versions.length === 0) return `Procedure '${fqn}' not found${near === undefined ? '' : `; did you mean '${near}'?`}`;
     const asked = miss.header === undefined ? 'no version header was sent, which means 0.0.0'
         : miss.header === '' ? 'the version header was empty, which means 0.0.0'
             : `asked by the header '${VERSION_HEADER}: ${miss.header}'`;

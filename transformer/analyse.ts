@@ -6,7 +6,7 @@ import { compareVersions } from '../runtime/procedure-versions.js';
 import { packageVersion } from '../runtime/version.js';
 import { MANIFEST_FORMAT, type Manifest, type ProcedureManifest, type SegmentManifest } from '../runtime/manifest.js';
 import { ClassRegistry } from './analysis/classes.js';
-import { appModule, moduleCandidates, resolveModuleKey } from './analysis/modules.js';
+import { appModule, moduleCandidates, nearModuleKey, resolveModuleKey } from './analysis/modules.js';
 import { analyseExport, type AnalysisContext, type ListedExport } from './analysis/procedures.js';
 import { createProject } from './analysis/project.js';
 import { checkErrorClasses } from './analysis/unlisted-errors.js';
@@ -59,9 +59,12 @@ export function analyse(options: AnalyseOptions = {}, reuse?: Project): Analysis
     const cwd = options.cwd ?? process.cwd();
     const paths = new DisplayPaths(cwd);
     const diagnostics = new DiagnosticBag();
-    let config = readJitarConfig(options.config, cwd, paths, diagnostics);
+    // In Jitar's layout 'source' is tsc's output folder, which the build may be run before: its TypeScript
+    // folder (the tsconfig's rootDir) is checked below instead.
+    const reference = options.layout === 'reference';
+    let config = readJitarConfig(options.config, cwd, paths, diagnostics, reference ? ['segments', 'resources'] : ['source', 'segments', 'resources']);
     let tsconfig = options.project;
-    if (options.layout === 'reference' && !diagnostics.hasErrors)
+    if (reference && !diagnostics.hasErrors)
     {
         const layout = resolveReferenceLayout(config, options.project, cwd, paths, diagnostics);
         if (layout !== undefined) ({ config, tsconfig } = layout);
@@ -75,14 +78,16 @@ export function analyse(options: AnalyseOptions = {}, reuse?: Project): Analysis
     };
     const finish = (project?: Project): AnalysisResult => ({ config, manifest, diagnostics: diagnostics.items, hasErrors: diagnostics.hasErrors, project, paths });
 
-    if (options.layout === 'reference' && diagnostics.hasErrors) return finish();
+    if (reference && diagnostics.hasErrors) return finish();
     if (!existsSync(config.source))
     {
-        diagnostics.error(paths.at(config.source), Codes.SourceFolderNotFound, `Source folder '${paths.display(config.source)}' not found`);
+        // Otherwise readJitarConfig has said so, at the key.
+        if (reference) diagnostics.error(paths.at(config.source), Codes.SourceFolderNotFound, `Source folder '${paths.display(config.source)}' not found`);
         return finish();
     }
 
-    const segmentFiles = readSegmentFiles(config.segments, paths, diagnostics);
+    // A segments folder that jitar.json names and that is missing is an error already: no warning on top.
+    const segmentFiles = existsSync(config.segments) || !diagnostics.hasErrors ? readSegmentFiles(config.segments, paths, diagnostics) : [];
 
     const isIgnored = ignoredFiles(config.source, config.build?.ignore);
     const project = reuse ?? createProject(config, tsconfig, cwd, paths, diagnostics, isIgnored, options.layout === 'reference');
@@ -162,7 +167,8 @@ function groupListedExports(segmentFiles: SegmentFile[], sourceRoot: string, sou
         if (module === undefined)
         {
             const tried = moduleCandidates(sourceRoot, entry.moduleKey).slice(0, 2).map(candidate => `'${paths.display(candidate)}'`).join(', ');
-            diagnostics.error(entry.moduleLocation, Codes.ModuleNotFound, `Module '${entry.moduleKey}' of segment '${entry.segment}' not found (looked for ${tried} and index files)`);
+            const near = nearModuleKey(sourceRoot, entry.moduleKey);
+            diagnostics.error(entry.moduleLocation, Codes.ModuleNotFound, `Module '${entry.moduleKey}' of segment '${entry.segment}' not found (looked for ${tried} and index files)${near === undefined ? '' : `; did you mean '${near}'?`}`);
             continue;
         }
         if (isIgnored(module.path))

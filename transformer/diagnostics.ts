@@ -20,6 +20,7 @@ export const Codes = {
     TsconfigProblem: 1013,
     SourceNotCompiledOutput: 1014,
     IgnoredModule: 1015,
+    FolderNotFound: 1016,
     // procedures and classes
     NotAsync: 2001,
     ArrowFunction: 2002,

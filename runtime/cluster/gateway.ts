@@ -2,6 +2,7 @@ import { BadRequest, Forbidden, NoWorkerYet, ProcedureNotFound, RemoteCallTimedO
 import { compareVersions, parseVersion, VERSION_HEADER } from '../procedure-versions.js';
 import { requestHeader } from '../transport/raw-headers.js';
 import { ConnectionRefused, type HttpAnswer, type HttpRequest, type Transport } from '../transport/transport.js';
+import { nearProcedureName } from '../rpc/near-name.js';
 import { sameTrustKey } from '../rpc/trust-key.js';
 import type { RegisteredWorker, WorkerRegistry } from './worker-registry.js';
 import { isWorkerState, type RoutingTable, type WorkerState } from './worker-state.js';
@@ -120,7 +121,7 @@ export class Gateway
         }
         if (this.registry.knows(fqn)) return new WorkerUnavailable(fqn);
         if (this.#expects(fqn)) return new NoWorkerYet(fqn);
-        return new ProcedureNotFound(fqn, version ?? '0.0.0');
+        return new ProcedureNotFound(fqn, version ?? '0.0.0', undefined, nearProcedureName(fqn, this.registry.list().flatMap(worker => worker.procedureNames)));
     }
 
     /**

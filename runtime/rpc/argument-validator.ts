@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 
-import type { Manifest, ProcedureManifest } from '../manifest.js';
+import type { ClassManifest, Manifest, ProcedureManifest } from '../manifest.js';
+import { classSource } from '../serialization/class-resolver.js';
 import { argumentSchemas, procedureKey } from '../validation/argument-schemas.js';
 import { valueChecks, type IsInstanceOfClass } from '../validation/value-checks.js';
 import type { ArgumentCheck, ValidatorTable } from '../validation/validator-table.js';
@@ -40,7 +41,7 @@ export interface ValidatorLoadOptions
  */
 export async function loadArgumentValidator(manifest: Manifest, procedures: readonly ProcedureManifest[], isInstanceOfClass: IsInstanceOfClass, options: ValidatorLoadOptions): Promise<ArgumentValidator>
 {
-    if (procedures.length === 0) return new ArgumentValidator([], { procedures: {}, strict: [], coercing: [] });
+    if (procedures.length === 0) return new ArgumentValidator([], { procedures: {}, strict: [], coercing: [] }, manifest.classes);
     const checks = valueChecks(isInstanceOfClass);
     const prebuilt = await loadPrebuiltValidators(options.target, manifest, checks);
     let problem: string;
@@ -48,20 +49,23 @@ export async function loadArgumentValidator(manifest: Manifest, procedures: read
     else
     {
         const missing = procedures.find(procedure => !(procedureKey(procedure) in prebuilt.procedures));
-        if (missing === undefined) return new ArgumentValidator(procedures, prebuilt);
+        if (missing === undefined) return new ArgumentValidator(procedures, prebuilt, manifest.classes);
         problem = `the prebuilt validators lack those of '${missing.fqn}' ${missing.version}`;
     }
     options.onCompileAtStart(problem);
     const { compileValidators } = await import('../validation/compile-validators.js');
-    return new ArgumentValidator(procedures, compileValidators(argumentSchemas(manifest, procedures), checks));
+    return new ArgumentValidator(procedures, compileValidators(argumentSchemas(manifest, procedures), checks), manifest.classes);
 }
 
 export class ArgumentValidator
 {
     readonly #compiled = new Map<ProcedureManifest, Compiled>();
+    /** The manifest's classes by key: a plain call that sends one as a JSON object is told its serialized form. */
+    readonly #classes: ReadonlyMap<string, ClassManifest>;
 
-    constructor(procedures: readonly ProcedureManifest[], validators: ValidatorTable)
+    constructor(procedures: readonly ProcedureManifest[], validators: ValidatorTable, classes: readonly ClassManifest[] = [])
     {
+        this.#classes = new Map(classes.map(entry => [entry.key, entry]));
         for (const procedure of procedures)
         {
             const index = validators.procedures[procedureKey(procedure)];
@@ -101,7 +105,23 @@ export class ArgumentValidator
             if (refused !== undefined) return refused;
         }
         const validate = coerce ? compiled.coercing : compiled.strict;
-        return validate(args) ? undefined : describe(validate.errors?.[0]);
+        if (validate(args)) return undefined;
+        const error = validate.errors?.[0];
+        return describe(error) + (plain ? this.#serializedHint(error) : '');
+    }
+
+    /**
+     * A plain call (JSON, a form, a query string) cannot carry an instance: a curl user sending
+     * `{"name": "Ann"}` for a Person is shown the form that can.
+     */
+    #serializedHint(error: ErrorObject | undefined): string
+    {
+        if (error?.keyword !== 'jitarClass') return '';
+        const registered = this.#classes.get((error.params as { jitarClass: string }).jitarClass);
+        if (registered === undefined) return '';
+        const name = registered.exportName === 'default' ? registered.key.slice(registered.key.lastIndexOf('/') + 1) : registered.exportName;
+        const form = { serialized: true, name, source: classSource(registered), args: registered.constructorParameters.map(parameter => `<${parameter}>`) };
+        return `; send instances in the serialized encoding (?serialize=true, or the header 'x-jitar-data-encoding: serialized'), as ${JSON.stringify(form)}`;
     }
 }
 

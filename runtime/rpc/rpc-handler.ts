@@ -6,6 +6,7 @@ import { Request, type RequestHeaders } from '../middleware/request.js';
 import { Response } from '../middleware/response.js';
 import type { ValueCodec } from '../serialization/codec.js';
 import type { ClassForm } from '../serialization/encoding.js';
+import { nearProcedureName } from './near-name.js';
 import type { ArgumentValidator } from './argument-validator.js';
 import { ProcedureDeadlines } from './procedure-deadline.js';
 import { encodeAnswer, type EncodedAnswer } from './result-encoding.js';
@@ -172,7 +173,11 @@ export class RpcHandler
         const version = parseVersion(call.version);
         if (version === undefined) throw new BadRequest(`Invalid version number '${call.version}'`);
         const procedure = this.select(call.fqn, version);
-        if (procedure === undefined) throw new ProcedureNotFound(call.fqn, version, { versions: this.versionsOf(call.fqn), header: call.version });
+        if (procedure === undefined)
+        {
+            const versions = this.versionsOf(call.fqn);
+            throw new ProcedureNotFound(call.fqn, version, { versions, header: call.version }, versions.length === 0 ? nearProcedureName(call.fqn, this.#exposed.keys()) : undefined);
+        }
         if (procedure.access === 'protected' && (this.#options.trustKey === undefined || !sameTrustKey(this.#options.trustKey, call.headers()['x-jitar-trust-key'])))
         {
             throw new Unauthorized('Request not trusted');

@@ -367,7 +367,8 @@ describe('bad input gets a clear 4xx, and the server keeps serving', () =>
         ['an unknown parameter', () => post('/rpc/math/add', { first: 1, second: 2, third: 3 }), 400, 'Unknown parameter third'],
         ['a missing parameter is reported before an unknown one', () => post('/rpc/math/add', { first: 1, third: 3 }), 400, "Missing value for parameter 'second'"],
         ['a rest parameter that is not an array', () => post('/rpc/domain/sayHello', { '...names': 'John' }, { version: '4' }), 400, "Invalid value for parameter '...names': must be array"],
-        ['a plain object where a class instance is expected', () => post('/rpc/domain/sayHello', { person: { name: 'John', age: 42 } }, { version: '5' }), 400, "Invalid value for parameter 'person': must be an instance of class domain/Person"],
+        ['a plain object where a class instance is expected', () => post('/rpc/domain/sayHello', { person: { name: 'John', age: 42 } }, { version: '5' }), 400, "Invalid value for parameter 'person': must be an instance of class domain/Person; send instances in the serialized encoding (?serialize=true, or the header 'x-jitar-data-encoding: serialized'), as {\"serialized\":true,\"name\":\"Person\",\"source\":\"domain/Person.js\",\"args\":[\"<name>\",\"<age>\"]}"],
+        ['a plain object where a class instance is expected, in a serialized call: no hint about the encoding', () => post('/rpc/domain/sayHello?serialize=true', { person: { name: 'John', age: 42 } }, { version: '5' }), 400, "\"message\":\"Invalid value for parameter 'person': must be an instance of class domain/Person\"}"],
         ['an unknown class key', () => post('/rpc/domain/sayHello?serialize=true', { person: { serialized: true, key: 'domain/Evil', name: 'class', args: {}, fields: {} } }, { version: '5' }), 400, 'domain/Evil'],
         ['a class named after a global', () => post('/rpc/domain/sayHello?serialize=true', { person: { serialized: true, name: 'Function', source: 'x.js', args: ['return 1'], fields: {} } }, { version: '5' }), 400, 'Function'],
         ['a __proto__ key', () => post('/rpc/math/add', '{"first": 1, "second": 2, "__proto__": {"polluted": true}}'), 400, 'Invalid JSON body: Object contains forbidden prototype property'],
@@ -530,6 +531,12 @@ describe('configuration mistakes stop the start with one clear message', () =>
     test('a segment the build does not have is named', async () =>
     {
         const result = await failingStart(app.root, 'services/unknown-segment.json', { PORT: '1' });
-        expect([result.code, result.output]).toEqual([1, expect.stringContaining("segment 'nope' is not in the app's build; its segments are 'main'")]);
+        expect([result.code, result.output]).toEqual([1, expect.stringContaining("services/unknown-segment.json: segment 'nope' is not in the app's build. The build's segments are 'main'; a segment file added since needs a new build")]);
+    });
+
+    test('a mistyped segment is offered the near one', async () =>
+    {
+        const result = await failingStart(app.root, 'services/mistyped-segment.json', { PORT: '1' });
+        expect([result.code, result.output]).toEqual([1, expect.stringContaining("services/mistyped-segment.json: segment 'mian' is not in the app's build; did you mean 'main'? The build's segments are 'main'")]);
     });
 });

@@ -50,6 +50,16 @@ function answersVersionMisses(entry: () => string): void
         expect(await call(entry(), 'report/summary', version('3'))).toEqual({ status: 401, body: 'Request not trusted' });
     });
 
+    it('offers the name a caller likely meant: other case, the module path left out, a typo; never a private one', async () =>
+    {
+        const meant = (asked: string): { status: number; body: string } => ({ status: 404, body: `Procedure '${asked}' not found; did you mean 'report/summary'?` });
+        expect(await call(entry(), 'Report/Summary', version('1.0.0'))).toEqual(meant('Report/Summary'));
+        expect(await call(entry(), 'summary', version('1.0.0'))).toEqual(meant('summary'));
+        expect(await call(entry(), 'report/sumary', version('1.0.0'))).toEqual(meant('report/sumary'));
+        expect(await call(entry(), 'internal/hiden', version('1.0.0'))).toEqual({ status: 404, body: "Procedure 'internal/hiden' not found" });
+        expect(await call(entry(), 'billing/invoice', version('1.0.0'))).toEqual({ status: 404, body: "Procedure 'billing/invoice' not found" });
+    });
+
     it('keeps a private-only procedure absent: no versions named', async () =>
     {
         expect(await call(entry(), 'internal/hidden', version('1.0.0'))).toEqual({ status: 404, body: "Procedure 'internal/hidden' not found" });

@@ -31,6 +31,22 @@ test('packs this clone as it would be published: the built lib/, the schemas and
     expect(entries.filter(entry => /^package\/(test|runtime|transformer|cli|init|examples|node_modules)\//.test(entry))).toEqual([]);
 });
 
+test('the packed package.json has no scripts: npm lists no install script of jitar for the app to review', () =>
+{
+    const tarball = join(folder, 'vendor', packPackage(REPOSITORY, join(folder, 'vendor')));
+    const packed = spawnSync('tar', ['-xzOf', tarball, 'package/package.json'], { encoding: 'utf8' });
+    expect(packed.status).toBe(0);
+    const manifest = JSON.parse(packed.stdout) as Record<string, unknown>;
+    const original = JSON.parse(readFileSync(join(REPOSITORY, 'package.json'), 'utf8')) as Record<string, unknown>;
+    expect(manifest.scripts).toBeUndefined();
+    const { scripts: _scripts, ...published } = original;
+    expect(manifest).toEqual(published);
+
+    // The commands stay executable.
+    const modes = spawnSync('tar', ['-tvzf', tarball, 'package/lib/cli/jitar.js', 'package/lib/cli/jitar-compile.js'], { encoding: 'utf8' });
+    expect(modes.stdout.trim().split('\n').map(line => line.slice(0, 10))).toEqual(['-rwxr-xr-x', '-rwxr-xr-x']);
+});
+
 test('a jitar that is not built is named, not packed empty', () =>
 {
     const unbuilt = join(folder, 'jitar');

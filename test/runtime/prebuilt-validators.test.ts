@@ -97,6 +97,8 @@ describe('argument validators written by jitar-compile', () =>
         const placeOrder = procedure('domain/order/placeOrder');
         expect(validator.check(placeOrder, { person: new Person('John'), amount: 1 }, false, false)).toBeUndefined();
         expect(validator.check(placeOrder, { person: { name: 'John' }, amount: 1 }, false, false)).toBe('Invalid value for parameter \'person\': must be an instance of class domain/Person');
+        // A plain call (JSON) is told the form that carries an instance.
+        expect(validator.check(placeOrder, { person: { name: 'John' }, amount: 1 }, false, true)).toMatch(/^Invalid value for parameter 'person': must be an instance of class domain\/Person; send instances in the serialized encoding .* as \{"serialized":true,"name":"Person","source":"domain\/Person\.js","args":\[/);
     });
 
     test('that are missing, of another build or of another format are compiled at start instead, and the reason is told', async () =>

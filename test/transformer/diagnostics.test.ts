@@ -108,7 +108,8 @@ describe('2. exports that are not async function declarations', () =>
         const result = analysed('broken-procedures');
         for (const fqn of ['arrow', 'answer', 'Person', 'Id']) expect(procedure(result, fqn)).toBeUndefined();
         expect(procedure(result, 'fine')).toEqual(expect.objectContaining({ fqn: 'fine', access: 'public', version: '0.0.0', segments: ['procedures'] }));
-        expect(result.diagnostics.filter(diagnostic => diagnostic.message.includes("'fine'"))).toEqual([]);
+        // The error about a missing export lists the module's exports, 'fine' among them: not about it.
+        expect(result.diagnostics.filter(diagnostic => diagnostic.code !== Codes.ExportNotFound && diagnostic.message.includes("'fine'"))).toEqual([]);
     });
 });
 
@@ -120,6 +121,14 @@ describe('3. exports that cannot be found', () =>
             code: Codes.ExportNotFound, severity: 'error', file: 'segments/procedures.json', line: 9, column: 9,
             words: ["'./procedures'", "'absent'", 'no export']
         });
+    });
+
+    test('a mistyped export is offered the near one, and the module\'s exports are listed', () =>
+    {
+        const many = analysed('broken-many');
+        expect(many.diagnostics.find(diagnostic => diagnostic.code === Codes.ExportNotFound)?.message).toBe("Module './early' has no export 'nope'; its exports are 'first', 'good', 'last'");
+        const result = analysed('broken-procedures');
+        expect(result.diagnostics.find(diagnostic => diagnostic.code === Codes.ExportNotFound && diagnostic.message.includes("'absent'"))?.message).toMatch(/; its exports are '/);
     });
 
     test('a function that is declared but not exported is an error that says so', () =>
@@ -439,7 +448,7 @@ describe('14. output', () =>
         const many = analysed('broken-many');
         const missing = many.diagnostics.find(diagnostic => diagnostic.code === Codes.ExportNotFound);
         expect(missing).toBeDefined();
-        expect(formatDiagnostic(missing!)).toBe("segments/a.json:9:9 - error JTR1007: Module './early' has no export 'nope'");
+        expect(formatDiagnostic(missing!)).toBe("segments/a.json:9:9 - error JTR1007: Module './early' has no export 'nope'; its exports are 'first', 'good', 'last'");
         for (const diagnostic of many.diagnostics)
         {
             expect(formatDiagnostic(diagnostic)).toBe(`${diagnostic.file}:${diagnostic.line}:${diagnostic.column} - error JTR${diagnostic.code}: ${diagnostic.message}`);

@@ -1,5 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
-import { basename, join, posix } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, extname, join, posix } from 'node:path';
+
+import { closestMatch } from 'leven';
 
 import { isInside, portableRelative } from '../config/display-paths.js';
 
@@ -66,4 +68,20 @@ export function fullyQualifiedName(module: string, exportName: string, declaredN
 
     const name = alias ?? declaredName ?? fileName;
     return folder === '' ? name : `${folder}/${name}`;
+}
+
+/**
+ * The module key a segment file likely meant by one that names no file: the app's module within two
+ * edits of it (`./people/celebrat` for `./people/celebrate`), written as the segment file writes keys.
+ */
+export function nearModuleKey(sourceRoot: string, key: string): string | undefined
+{
+    if (!existsSync(sourceRoot)) return undefined;
+    const modules = readdirSync(sourceRoot, { recursive: true, withFileTypes: true })
+        .filter(entry => entry.isFile() && SOURCE_EXTENSIONS.includes(extname(entry.name)) && !entry.name.endsWith('.d.ts'))
+        .map(entry => appModule(sourceRoot, join(entry.parentPath, entry.name))?.module)
+        .filter((module): module is string => module !== undefined);
+    const asked = moduleOf(key.replace(/^\.\//, ''));
+    const near = closestMatch(asked, modules.sort(), { maxDistance: 2 });
+    return near === undefined ? undefined : `./${near}`;
 }

@@ -1,3 +1,4 @@
+import { closestMatch } from 'leven';
 import { Node, ts, type ExportedDeclarations, type SourceFile } from '#ts-morph';
 
 import type { Access, ProcedureManifest, SourceLocation } from '../../runtime/manifest.js';
@@ -31,6 +32,24 @@ export interface AnalysisContext
 const DEFAULT_ACCESS: Access = 'private';
 const DEFAULT_VERSION = '0.0.0';
 
+/** The names a segment file can list: types and interfaces are no procedures or classes. */
+function valueExports(exported: ReadonlyMap<string, ExportedDeclarations[]>): string[]
+{
+    return [...exported].filter(([, declarations]) => declarations.some(declaration => !Node.isTypeAliasDeclaration(declaration) && !Node.isInterfaceDeclaration(declaration))).map(([name]) => name);
+}
+
+/** The exports a segment file could have meant: the near one first, then what there is. */
+function exportsHint(asked: string, names: readonly string[]): string
+{
+    if (names.length === 0) return '; it exports nothing';
+    const sorted = [...names].sort();
+    // A typo is a few edits of a long name, one of a short one: 'nope' is not 'good'.
+    const near = closestMatch(asked, sorted, { maxDistance: Math.min(3, Math.max(1, Math.floor(asked.length / 3))) });
+    const listed = sorted.length <= 8 ? sorted : [...sorted.slice(0, 8), '...'];
+    const list = listed.map(name => name === '...' ? name : `'${name}'`).join(', ');
+    return near === undefined ? `; its exports are ${list}` : `; did you mean '${near}'? (its exports: ${list})`;
+}
+
 /** Analyses a listed export: a procedure's manifest, a class registration, or diagnostics. */
 export function analyseExport(listed: ListedExport, exported: ReadonlyMap<string, ExportedDeclarations[]>, context: AnalysisContext): ProcedureManifest | undefined
 {
@@ -42,7 +61,7 @@ export function analyseExport(listed: ListedExport, exported: ReadonlyMap<string
     if (declarations === undefined || declarations.length === 0)
     {
         const local = listed.exportName === 'default' ? undefined : listed.sourceFile.getLocal(listed.exportName);
-        const why = local === undefined ? `Module '${first.moduleKey}' has no export '${listed.exportName}'` : `'${listed.exportName}' is declared in '${first.moduleKey}' but not exported`;
+        const why = local === undefined ? `Module '${first.moduleKey}' has no export '${listed.exportName}'${exportsHint(listed.exportName, valueExports(exported))}` : `'${listed.exportName}' is declared in '${first.moduleKey}' but not exported`;
         for (const entry of listed.entries) diagnostics.error(entry.exportLocation, Codes.ExportNotFound, why);
         return undefined;
     }
