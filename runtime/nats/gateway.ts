@@ -1,4 +1,4 @@
-import { BadRequest, InvalidPeerAnswer, NoWorkerYet, ProcedureNotFound, WorkerUnavailable } from '../errors.js';
+import { BadRequest, InvalidPeerAnswer, InvalidVersionNumber, NoWorkerYet, ProcedureNotFound, WorkerUnavailable } from '../errors.js';
 import { greatestAtOrBelow, ownVersion, parseVersion, VERSION_HEADER } from '../procedure-versions.js';
 import { sameTrustKey } from '../rpc/trust-key.js';
 import { NoResponders, type NatsLink } from './connection.js';
@@ -56,7 +56,7 @@ export class NatsGateway
         const header = requestHeader(request.headers, VERSION_HEADER);
         const asked = parseVersion(header);
         // As a worker answers it, without the trip.
-        if (asked === undefined) throw new BadRequest(`Invalid version number '${header}'`);
+        if (asked === undefined) throw new InvalidVersionNumber(header ?? '');
         const served = directory.versionsOf(fqn);
         // Nobody announced it (yet): the build's versions, else the asked one, are tried all the same.
         const candidates = served.length > 0 ? served : build?.get(fqn) ?? [asked];
