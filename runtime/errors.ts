@@ -65,6 +65,15 @@ function notFoundMessage(fqn: string, version: string, miss: VersionMiss | undef
     return `Procedure '${fqn}' not found at version ${version} (${asked}); ${advice}`;
 }
 
+/** A version header that is no version: Jitar's message, and what a version looks like. */
+export class InvalidVersionNumber extends BadRequest
+{
+    constructor(readonly header: string)
+    {
+        super(`Invalid version number '${header}' in the header '${VERSION_HEADER}': use major.minor.patch, like 1.0.0 (1 and 1.2 are read as 1.0.0 and 1.2.0)`);
+    }
+}
+
 /** A private procedure, called from outside the segments that hold it. */
 export class ProcedureNotAccessible extends Forbidden
 {

@@ -1,4 +1,5 @@
-import { BadRequest, InvalidPeerAnswer, NoWorkerYet, ProcedureNotFound, WorkerUnavailable } from '../errors.js';
+import { BadRequest, InvalidPeerAnswer, InvalidVersionNumber, NoWorkerYet, ProcedureNotFound, WorkerUnavailable } from '../errors.js';
+import { nearProcedureName } from '../rpc/near-name.js';
 import { greatestAtOrBelow, ownVersion, parseVersion, VERSION_HEADER } from '../procedure-versions.js';
 import { sameTrustKey } from '../rpc/trust-key.js';
 import { NoResponders, type NatsLink } from './connection.js';
@@ -56,7 +57,7 @@ export class NatsGateway
         const header = requestHeader(request.headers, VERSION_HEADER);
         const asked = parseVersion(header);
         // As a worker answers it, without the trip.
-        if (asked === undefined) throw new BadRequest(`Invalid version number '${header}'`);
+        if (asked === undefined) throw new InvalidVersionNumber(header ?? '');
         const served = directory.versionsOf(fqn);
         // Nobody announced it (yet): the build's versions, else the asked one, are tried all the same.
         const candidates = served.length > 0 ? served : build?.get(fqn) ?? [asked];
@@ -73,7 +74,7 @@ export class NatsGateway
             if (!(error instanceof NoResponders)) throw error;
             if (served.length > 0) throw new WorkerUnavailable(fqn);
             if (build?.has(fqn) === true) throw new NoWorkerYet(fqn);
-            throw new ProcedureNotFound(fqn, asked);
+            throw new ProcedureNotFound(fqn, asked, undefined, nearProcedureName(fqn, directory.list().flatMap(worker => worker.procedureNames)));
         }
         const answer = decodeAnswer(bytes);
         if (typeof answer === 'string') throw new InvalidPeerAnswer(`the worker serving '${fqn}' over NATS`, answer);

@@ -1,4 +1,4 @@
-import { BadRequest, InvalidSerialization, ProcedureNotFound, statusOf, Unauthorized } from '../errors.js';
+import { BadRequest, InvalidSerialization, InvalidVersionNumber, ProcedureNotFound, statusOf, Unauthorized } from '../errors.js';
 import type { ProcedureRuntime } from '../core/procedure-runtime.js';
 import type { Manifest, ProcedureManifest } from '../manifest.js';
 import { runChain, type Middleware } from '../middleware/middleware.js';
@@ -171,7 +171,7 @@ export class RpcHandler
         }
 
         const version = parseVersion(call.version);
-        if (version === undefined) throw new BadRequest(`Invalid version number '${call.version}'`);
+        if (version === undefined) throw new InvalidVersionNumber(call.version ?? '');
         const procedure = this.select(call.fqn, version);
         if (procedure === undefined)
         {

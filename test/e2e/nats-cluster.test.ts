@@ -238,13 +238,15 @@ describe('two gateways and three workers of two segments on NATS', () =>
         const below = await price('0.5');
         expect(below.status).toBe(404);
         expect(below.body).toContain('it has versions 1.0.0, 2.0.0');
-        expect((await price('one')).status).toBe(400);
+        expect(await price('one')).toEqual({ status: 400, body: expect.stringContaining("Invalid version number 'one' in the header 'x-jitar-procedure-version': use major.minor.patch") });
 
         await Promise.all([old.stop(), both.stop()]);
         await waitForWorkers(gateways[0].url, workerUrls());
         // The build lists it: nobody serves it now, which trying again may change.
         expect((await price('2.0.0')).status).toBe(503);
         expect((await call(`${gateways[0].url}/rpc/nothing/here`)).status).toBe(404);
+        // A name no worker serves is offered the one the caller likely meant, as on an HTTP gateway.
+        expect(await call(`${gateways[0].url}/rpc/stock/slw`)).toEqual({ status: 404, body: "Procedure 'stock/slw' not found; did you mean 'stock/slow'?" });
     });
 
     it('answers a call whose worker dies during it with a 504 within the request timeout, not a hang', async () =>

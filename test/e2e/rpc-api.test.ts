@@ -234,7 +234,7 @@ describe('versions', () =>
 
     test('an invalid version header is 400', async () =>
     {
-        expect(await request('/rpc/domain/sayHello?name=A', { version: 'v1' })).toMatchObject({ status: 400, body: "Invalid version number 'v1'" });
+        expect(await request('/rpc/domain/sayHello?name=A', { version: 'v1' })).toMatchObject({ status: 400, body: "Invalid version number 'v1' in the header 'x-jitar-procedure-version': use major.minor.patch, like 1.0.0 (1 and 1.2 are read as 1.0.0 and 1.2.0)" });
     });
 });
 
