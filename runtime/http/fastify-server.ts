@@ -106,17 +106,20 @@ export async function createHttpServer(parts: HttpParts, options: HttpOptions): 
         ...options.tls === undefined ? {} : { https: options.tls },
         // With a logger, Fastify reads the clock twice and adds and removes two listeners on every
         // response, even with request logging off: 8% of the requests per second (bench/rpc). So Fastify
-        // gets the log only at debug, where it logs every request; below, jitar logs on its own.
-        ...logsRequests ? { loggerInstance: requestLog } : { logger: false },
-        // A request's id is the one it came with (from a load balancer or a gateway), else a new one: the
-        // same one the call's own log lines carry (answerRpc), so that one id finds them all.
-        requestIdHeader: 'x-request-id',
-        genReqId: () => randomUUID(),
-        logController: new LogController({ requestIdLogLabel: 'request_id' }),
-        ...options.requestLogFields === undefined ? {} : {
-            childLoggerFactory: (logger: FastifyBaseLogger, bindings: Record<string, unknown>, childOptions: object, raw: { headers: FastifyRequest['headers'] }) =>
-                logger.child({ ...bindings, ...options.requestLogFields?.(raw.headers) }, childOptions)
-        },
+        // gets the log only at debug, where it logs every request; below, jitar logs on its own, and
+        // Fastify's request ids and per-request loggers, which nothing reads then, are its cheap defaults.
+        ...logsRequests ? {
+            loggerInstance: requestLog,
+            // A request's id is the one it came with (from a load balancer or a gateway), else a new one:
+            // the same one the call's own log lines carry (answerRpc), so that one id finds them all.
+            requestIdHeader: 'x-request-id',
+            genReqId: () => randomUUID(),
+            logController: new LogController({ requestIdLogLabel: 'request_id' }),
+            ...options.requestLogFields === undefined ? {} : {
+                childLoggerFactory: (logger: FastifyBaseLogger, bindings: Record<string, unknown>, childOptions: object, raw: { headers: FastifyRequest['headers'] }) =>
+                    logger.child({ ...bindings, ...options.requestLogFields?.(raw.headers) }, childOptions)
+            }
+        } : { logger: false },
         bodyLimit,
         // Request bodies with these keys are refused before any of our code sees them.
         onProtoPoisoning: 'error',
