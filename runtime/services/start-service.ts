@@ -11,14 +11,9 @@ import type { ProcedureManifest } from '../manifest.js';
 import { isMiddleware, type Middleware } from '../middleware/middleware.js';
 import { callLogFields, logMixin } from '../telemetry/call-scope.js';
 import { metricsRefusal } from '../telemetry/metrics-access.js';
-import { startGateway } from './gateway-service.js';
 import { listenFailure } from './listen-failure.js';
-import { startProxy } from './proxy-service.js';
-import { startRepository } from './repository-service.js';
 import { loadServiceConfig, type ServiceConfig } from './service-config.js';
 import type { ReloadOptions, ServiceContext, ServiceRole } from './service-context.js';
-import { startStandalone } from './standalone-service.js';
-import { startWorker } from './worker-service.js';
 
 export interface StartOptions
 {
@@ -105,17 +100,20 @@ async function prepare(options: StartOptions): Promise<ServiceContext>
     return { config, cwd: options.cwd, target, log, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, ca: config.tls?.ca?.pem, health, middleware, metrics };
 }
 
-/** What the service's kind serves; the switch is over the config, so that each step gets its kind's. */
-function startRole(context: ServiceContext): ServiceRole | Promise<ServiceRole>
+/**
+ * What the service's kind serves; the switch is over the config, so that each step gets its kind's. Each
+ * kind's module is loaded only for that kind: a standalone loads no cluster, a gateway no app.
+ */
+async function startRole(context: ServiceContext): Promise<ServiceRole>
 {
     const config: ServiceConfig = context.config;
     switch (config.kind)
     {
-        case 'standalone': return startStandalone({ ...context, config });
-        case 'worker': return startWorker({ ...context, config });
-        case 'gateway': return startGateway({ ...context, config });
-        case 'repository': return startRepository({ ...context, config });
-        case 'proxy': return startProxy({ ...context, config });
+        case 'standalone': return (await import('./standalone-service.js')).startStandalone({ ...context, config });
+        case 'worker': return (await import('./worker-service.js')).startWorker({ ...context, config });
+        case 'gateway': return (await import('./gateway-service.js')).startGateway({ ...context, config });
+        case 'repository': return (await import('./repository-service.js')).startRepository({ ...context, config });
+        case 'proxy': return (await import('./proxy-service.js')).startProxy({ ...context, config });
     }
 }
 
