@@ -10,7 +10,8 @@ import { connectOptions } from '../../runtime/nats/connection.js';
 import { decodeAnswer, decodeRequest, encodeAnswer, encodeRequest } from '../../runtime/nats/messages.js';
 import { readServers } from '../../runtime/nats/settings.js';
 import { rpcSubject } from '../../runtime/nats/subjects.js';
-import { loadServiceConfig, ServiceConfigError } from '../../runtime/services/service-config.js';
+import { loadServiceConfig } from '../../runtime/services/service-config.js';
+import { configFailure } from './config-failure.js';
 
 describe('NATS messages', () =>
 {
@@ -60,19 +61,7 @@ describe('the nats key of worker and gateway files', () =>
         writeFileSync(join(dir, 'service.json'), JSON.stringify(content));
         return loadServiceConfig('service.json', { cwd: dir, env });
     };
-    const failure = (content: unknown): string =>
-    {
-        try
-        {
-            load(content);
-        }
-        catch (error)
-        {
-            if (error instanceof ServiceConfigError) return error.message;
-            throw error;
-        }
-        throw new Error('no error');
-    };
+    const failure = (content: unknown): string => configFailure(() => load(content));
 
     it('reads the servers (one, a comma list from a variable, or an array) and the prefix', () =>
     {
@@ -125,19 +114,7 @@ describe('authentication and TLS in the nats key', () =>
         if (config.kind !== 'gateway' || config.nats === undefined) throw new Error('not a NATS gateway');
         return config.nats;
     };
-    const failure = (content: unknown, env: Record<string, string> = {}): string =>
-    {
-        try
-        {
-            load(content, env);
-        }
-        catch (error)
-        {
-            if (error instanceof ServiceConfigError) return error.message;
-            throw error;
-        }
-        throw new Error('no error');
-    };
+    const failure = (content: unknown, env: Record<string, string> = {}): string => configFailure(() => load(content, env));
     /** What the client's authenticator sends for a server's nonce. */
     const signIn = (settings: Parameters<typeof connectOptions>[0], nonce: string): Record<string, unknown> =>
     {

@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { context, trace } from '@opentelemetry/api';
 
 import type { HttpAnswer, HttpRequest, Transport } from '../../runtime/transport/transport.js';
-import { loadServiceConfig, ServiceConfigError } from '../../runtime/services/service-config.js';
+import { loadServiceConfig } from '../../runtime/services/service-config.js';
 import { callLogFields, currentScope, logMixin, runInScope, scopeOf } from '../../runtime/telemetry/call-scope.js';
 import { metricsRefusal } from '../../runtime/telemetry/metrics-access.js';
 import { ServiceMetrics } from '../../runtime/telemetry/metrics.js';
 import { activeTracer, extractTraceContext, formatTraceparent, injectTraceHeaders, parseTraceparent } from '../../runtime/telemetry/trace-context.js';
 import { tracedTransport, withHeaders } from '../../runtime/telemetry/traced-transport.js';
+import { configFailure } from './config-failure.js';
 
 /**
  * Telemetry with no OpenTelemetry SDK registered (this process has none): trace context is read and
@@ -177,19 +178,7 @@ describe('the service file\'s metrics', () =>
         writeFileSync(join(dir, 'services/x.json'), JSON.stringify(content));
         return loadServiceConfig('services/x.json', { cwd: dir, env: {} });
     };
-    const failure = (content: unknown): string =>
-    {
-        try
-        {
-            load(content);
-        }
-        catch (error)
-        {
-            if (error instanceof ServiceConfigError) return error.message;
-            throw error;
-        }
-        throw new Error('loaded');
-    };
+    const failure = (content: unknown): string => configFailure(() => load(content));
 
     test('are off without the key, on with it, closed unless public', () =>
     {
